@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# kvm-hv-nested: build, test and run.  See README.md.
+#
+#   make               patched kvm-hv.ko + kvm-hv-nested.ko for Debian's
+#                      ppc64el kernel (cross), and the L2 workload
+#   make KDIR=/lib/modules/$(uname -r)/build KSRC=<linux source>
+#                      native build on a POWER9 host
+#   make lint          sparse (C=2), W=1, checkpatch --strict
+#   make kunit-uml     arch-neutral KUnit suites on UML
+#   make kunit-ppc     all KUnit suites in a POWER9 (powernv9) test kernel
+#   make e2e           L0 -> L1 -> L2 in emulated POWER9 (MODE=baseline|module|both)
+#   make check         all of the above; ends with "N passed, N failed"
+
+.DEFAULT_GOAL := all
+KHN_CACHE ?= /var/cache/kvm-hv-nested
+export KHN_CACHE
+BUILD := $(CURDIR)/build
+MODE ?= both
+SMP ?= 1
+
+ifeq ($(origin KDIR),command line)
+# Native build on a POWER9 host: no emulation, no setup.
+KSRC ?= $(KDIR)/source
+CROSS_COMPILE ?=
+else
+-include $(KHN_CACHE)/env.mk
+KDIR := $(KHN_HDRS)
+KSRC := $(KHN_SRC)
+CROSS_COMPILE ?= powerpc64le-linux-gnu-
+$(KHN_CACHE)/env.mk:
+	@scripts/ensure-setup
+endif
+
+KMAKE := $(MAKE) -C $(KDIR) ARCH=powerpc CROSS_COMPILE=$(CROSS_COMPILE)
+KHN_SOURCES := Kbuild $(shell find src include uapi tests -name '*.[ch]' 2>/dev/null)
+PATCHES := $(wildcard scripts/*.patch)
+
+.PHONY: all modules setup lint kunit-uml kunit-ppc e2e check clean
+all: modules $(BUILD)/l2-workload
+modules: $(BUILD)/kvm-hv.ko $(BUILD)/kvm-hv-nested.ko
+
+setup:
+	@scripts/ensure-setup
+
+$(BUILD)/kvm-hv.ko: $(PATCHES) scripts/build-kvm-hv
+	+scripts/build-kvm-hv $(KSRC) $(KDIR) $(BUILD)/kvm-hv ARCH=powerpc \
+		CROSS_COMPILE=$(CROSS_COMPILE) -j$$(nproc)
+	cp $(BUILD)/kvm-hv/kvm-hv.ko $@
+
+# Kbuild writes objects beside the sources, so build from a copy: all
+# output stays under build/.
+$(BUILD)/kvm-hv-nested.ko: $(BUILD)/kvm-hv.ko $(KHN_SOURCES)
+	@mkdir -p $(BUILD)/obj/module
+	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*' \
+		--exclude='*.mod*' --exclude=modules.order --exclude=Module.symvers \
+		--include='*/' --include='Kbuild' --include='*.[ch]' --exclude='*' \
+		Kbuild src include uapi tests $(BUILD)/obj/module/
+	+$(KMAKE) M=$(BUILD)/obj/module KHN_KVMHV_INC=$(BUILD)/kvm-hv/include \
+		KBUILD_EXTRA_SYMBOLS=$(BUILD)/kvm-hv/Module.symvers modules
+	cp $(BUILD)/obj/module/kvm-hv-nested.ko $@
+
+$(BUILD)/l2-workload: tests/e2e/l2-workload.c
+	@mkdir -p $(BUILD)
+	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -static -o $@ $<
+
+lint: $(BUILD)/kvm-hv.ko
+	scripts/lint
+
+kunit-uml: setup
+	scripts/kunit/uml
+
+kunit-ppc: setup
+	scripts/kunit/ppc
+
+e2e: setup all
+	scripts/e2e/run --mode $(MODE) --smp $(SMP)
+
+check: setup
+	scripts/check
+
+clean:
+	rm -rf $(BUILD)

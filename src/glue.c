@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kvm-hv glue: the ops table registered with the patched kvm-hv.
+ *
+ * This is the foundation: every nested hypercall answers H_FUNCTION
+ * ("not implemented") until the hypercall layer lands.  Nothing falls back
+ * to kvm-hv's built-in nested code, so an L1 on this host is told plainly
+ * that its parent hypervisor does not support nesting.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/kvm_host.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <kunit/visibility.h>
+#include <asm/hvcall.h>
+#include <asm/kvm_ppc.h>
+#include <asm/kvm_book3s.h>
+
+#include "khn/glue.h"
+
+static atomic64_t khn_op_counts[KHN_OP_NR];
+
+static const char * const khn_op_names[KHN_OP_NR] = {
+	[KHN_OP_VM_INIT]		= "vm_init",
+	[KHN_OP_VM_DESTROY]		= "vm_destroy",
+	[KHN_OP_ENABLE_NESTED]		= "enable_nested",
+	[KHN_OP_RELEASE_ALL]		= "release_all_nested",
+	[KHN_OP_H_SET_PARTITION_TABLE]	= "h_set_partition_table",
+	[KHN_OP_H_ENTER_NESTED]		= "h_enter_nested",
+	[KHN_OP_H_TLB_INVALIDATE]	= "h_tlb_invalidate",
+	[KHN_OP_H_COPY_TOFROM_GUEST]	= "h_copy_tofrom_guest",
+	[KHN_OP_H_RPT_INVALIDATE]	= "h_rpt_invalidate_nested",
+	[KHN_OP_NESTED_EXIT]		= "nested_exit",
+	[KHN_OP_RMAP_INSERT]		= "rmap_insert",
+	[KHN_OP_RMAP_REMOVE_RANGE]	= "rmap_remove_range",
+	[KHN_OP_RMAP_UPDATE_RC]		= "rmap_update_rc",
+};
+
+static void khn_count(enum khn_op op)
+{
+	atomic64_inc(&khn_op_counts[op]);
+}
+
+/**
+ * khn_op_count() - how many times kvm-hv called an op
+ * @op: the op
+ *
+ * Return: the count since the module was loaded.
+ */
+u64 khn_op_count(enum khn_op op)
+{
+	return atomic64_read(&khn_op_counts[op]);
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_op_count);
+
+/**
+ * khn_op_name() - the name of an op, as shown in debugfs
+ * @op: the op
+ *
+ * Return: a constant string, never NULL.
+ */
+const char *khn_op_name(enum khn_op op)
+{
+	if ((unsigned int)op >= KHN_OP_NR || !khn_op_names[op])
+		return "unknown";
+	return khn_op_names[op];
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_op_name);
+
+static int khn_vm_init(struct kvm *kvm)
+{
+	khn_count(KHN_OP_VM_INIT);
+	return 0;
+}
+
+static void khn_vm_destroy(struct kvm *kvm)
+{
+	khn_count(KHN_OP_VM_DESTROY);
+}
+
+/*
+ * Allow KVM_CAP_PPC_NESTED_HV: kvm-hv has checked the host already, and an
+ * L1 started with cap-nested-hv=on must get as far as asking, so that the
+ * H_FUNCTION answer below is what it sees.
+ */
+static int khn_enable_nested(struct kvm *kvm)
+{
+	khn_count(KHN_OP_ENABLE_NESTED);
+	return 0;
+}
+
+/* No nested guest is ever created yet: nothing to release. */
+static void khn_release_all_nested(struct kvm *kvm)
+{
+	khn_count(KHN_OP_RELEASE_ALL);
+}
+
+static long khn_h_set_partition_table(struct kvm_vcpu *vcpu)
+{
+	khn_count(KHN_OP_H_SET_PARTITION_TABLE);
+	return H_FUNCTION;
+}
+
+static long khn_h_enter_nested(struct kvm_vcpu *vcpu)
+{
+	khn_count(KHN_OP_H_ENTER_NESTED);
+	return H_FUNCTION;
+}
+
+static long khn_h_tlb_invalidate(struct kvm_vcpu *vcpu)
+{
+	khn_count(KHN_OP_H_TLB_INVALIDATE);
+	return H_FUNCTION;
+}
+
+static long khn_h_copy_tofrom_guest(struct kvm_vcpu *vcpu)
+{
+	khn_count(KHN_OP_H_COPY_TOFROM_GUEST);
+	return H_FUNCTION;
+}
+
+static long khn_h_rpt_invalidate_nested(struct kvm_vcpu *vcpu, u64 lpid,
+					u64 type, u64 pg_sizes, u64 start,
+					u64 end)
+{
+	khn_count(KHN_OP_H_RPT_INVALIDATE);
+	return H_FUNCTION;
+}
+
+/*
+ * H_ENTER_NESTED never enters an L2 yet, so kvm-hv cannot see an L2 exit.
+ * Should it, return to the host rather than guess what L1 expects.
+ */
+static int khn_nested_exit(struct kvm_vcpu *vcpu)
+{
+	khn_count(KHN_OP_NESTED_EXIT);
+	WARN_ONCE(1, "kvm-hv-nested: L2 exit with no L2 entered\n");
+	return RESUME_HOST;
+}
+
+/*
+ * kvm-hv hands over an rmap entry only from its own nested fault path,
+ * which never runs while this module is registered.  Take ownership and
+ * free it, so nothing leaks if that ever changes.
+ */
+static void khn_rmap_insert(struct kvm *kvm, unsigned long *rmapp,
+			    struct rmap_nested **n_rmap)
+{
+	khn_count(KHN_OP_RMAP_INSERT);
+	kfree(*n_rmap);
+	*n_rmap = NULL;
+}
+
+/* No shadow mapping exists yet, so no L1 change has one to drop. */
+static void khn_rmap_remove_range(struct kvm *kvm,
+				  const struct kvm_memory_slot *memslot,
+				  unsigned long gpa, unsigned long hpa,
+				  unsigned long size)
+{
+	khn_count(KHN_OP_RMAP_REMOVE_RANGE);
+}
+
+static void khn_rmap_update_rc(struct kvm *kvm,
+			       const struct kvm_memory_slot *memslot,
+			       unsigned long gpa, unsigned long clr,
+			       unsigned long set, unsigned long nbytes)
+{
+	khn_count(KHN_OP_RMAP_UPDATE_RC);
+}
+
+const struct kvmhv_nested_ops khn_nested_ops = {
+	.owner			= THIS_MODULE,
+	.name			= KBUILD_MODNAME,
+	.vm_init		= khn_vm_init,
+	.vm_destroy		= khn_vm_destroy,
+	.enable_nested		= khn_enable_nested,
+	.release_all_nested	= khn_release_all_nested,
+	.h_set_partition_table	= khn_h_set_partition_table,
+	.h_enter_nested		= khn_h_enter_nested,
+	.h_tlb_invalidate	= khn_h_tlb_invalidate,
+	.h_copy_tofrom_guest	= khn_h_copy_tofrom_guest,
+	.h_rpt_invalidate_nested = khn_h_rpt_invalidate_nested,
+	.nested_exit		= khn_nested_exit,
+	.rmap_insert		= khn_rmap_insert,
+	.rmap_remove_range	= khn_rmap_remove_range,
+	.rmap_update_rc		= khn_rmap_update_rc,
+};
+EXPORT_SYMBOL_IF_KUNIT(khn_nested_ops);
+
+static struct dentry *khn_debugfs_dir;
+
+static int khn_stats_show(struct seq_file *m, void *unused)
+{
+	unsigned int op;
+
+	for (op = 0; op < KHN_OP_NR; op++)
+		seq_printf(m, "%s %llu\n", khn_op_name(op), khn_op_count(op));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(khn_stats);
+
+/**
+ * khn_debugfs_init() - create /sys/kernel/debug/kvm-hv-nested/ops
+ *
+ * Return: 0; debugfs is best effort and never fails the load.
+ */
+int khn_debugfs_init(void)
+{
+	khn_debugfs_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file("ops", 0444, khn_debugfs_dir, NULL,
+			    &khn_stats_fops);
+	return 0;
+}
+
+/**
+ * khn_debugfs_exit() - remove what khn_debugfs_init() created
+ */
+void khn_debugfs_exit(void)
+{
+	debugfs_remove_recursive(khn_debugfs_dir);
+}

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kvm-hv-nested: the L0 hypervisor for nested HV on POWER9 radix guests,
+ * as a module that registers with the patched kvm-hv.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/build_bug.h>
+#include <linux/module.h>
+#include <asm/cpu_has_feature.h>
+#include <asm/firmware.h>
+#include <asm/hvcall.h>
+#include <asm/mmu.h>
+
+#include "khn/glue.h"
+#include "khn/hostcheck.h"
+#include "khn/papr.h"
+
+/* The arch-neutral copy of the ABI must match the kernel's. */
+static_assert(KHN_H_SET_PARTITION_TABLE == H_SET_PARTITION_TABLE);
+static_assert(KHN_H_ENTER_NESTED == H_ENTER_NESTED);
+static_assert(KHN_H_TLB_INVALIDATE == H_TLB_INVALIDATE);
+static_assert(KHN_H_COPY_TOFROM_GUEST == H_COPY_TOFROM_GUEST);
+static_assert(KHN_H_RPT_INVALIDATE == H_RPT_INVALIDATE);
+static_assert(KHN_H_FUNCTION == H_FUNCTION);
+static_assert(KHN_H_PARAMETER == H_PARAMETER);
+static_assert(KHN_H_BAD_MODE == H_BAD_MODE);
+static_assert(KHN_H_NOT_AVAILABLE == H_NOT_AVAILABLE);
+static_assert(KHN_H_P2 == H_P2);
+static_assert(KHN_H_P3 == H_P3);
+static_assert(KHN_H_P4 == H_P4);
+static_assert(KHN_H_P5 == H_P5);
+static_assert(KHN_H_P6 == H_P6);
+static_assert(KHN_H_SUCCESS == H_SUCCESS);
+static_assert(KHN_H_HARDWARE == H_HARDWARE);
+static_assert(KHN_H_PRIVILEGE == H_PRIVILEGE);
+static_assert(KHN_H_UNSUPPORTED == H_UNSUPPORTED);
+
+static void khn_read_host_caps(struct khn_host_caps *caps)
+{
+	caps->hv_mode = cpu_has_feature(CPU_FTR_HVMODE);
+	caps->isa_300 = cpu_has_feature(CPU_FTR_ARCH_300);
+	caps->radix = radix_enabled();
+}
+
+static int __init khn_init(void)
+{
+	struct khn_host_caps caps;
+	enum khn_host_verdict v;
+	int ret;
+
+	khn_read_host_caps(&caps);
+	v = khn_host_check(&caps);
+	if (v != KHN_HOST_OK) {
+		pr_err("not loading: %s\n", khn_host_verdict_str(v));
+		return -ENODEV;
+	}
+
+	ret = kvmhv_register_nested_ops(&khn_nested_ops);
+	if (ret) {
+		pr_err("not loading: kvm-hv refused the nested ops (%d%s)\n",
+		       ret, ret == -EBUSY ? ": stop running VMs first" : "");
+		return ret;
+	}
+	khn_debugfs_init();
+	pr_info("serving nested HV for kvm-hv\n");
+	return 0;
+}
+
+static void __exit khn_exit(void)
+{
+	khn_debugfs_exit();
+	kvmhv_unregister_nested_ops(&khn_nested_ops);
+}
+
+module_init(khn_init);
+module_exit(khn_exit);
+
+MODULE_DESCRIPTION("L0 nested HV for POWER9 radix guests, over kvm-hv");
+MODULE_LICENSE("GPL");
+MODULE_SOFTDEP("pre: kvm-hv");
