@@ -29,6 +29,7 @@ static void hostcheck_case_desc(const struct hostcheck_case *c, char *desc)
 {
 	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
 }
+
 KUNIT_ARRAY_PARAM(hostcheck, hostcheck_cases, hostcheck_case_desc);
 
 static void host_check_gives_first_missing_requirement(struct kunit *test)
@@ -76,4 +77,5 @@ static struct kunit_suite hostcheck_test_suite = {
 	.name = "khn-hostcheck",
 	.test_cases = hostcheck_test_cases,
 };
+
 kunit_test_suite(hostcheck_test_suite);

@@ -39,6 +39,7 @@ static void khn_op_field_desc(const struct khn_op_field *f, char *desc)
 {
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", f->name);
 }
+
 KUNIT_ARRAY_PARAM(khn_op_field, khn_op_fields, khn_op_field_desc);
 
 static void *khn_field(const struct kvmhv_nested_ops *ops, size_t offset)
@@ -140,6 +141,7 @@ static void khn_hcall_desc(const struct khn_hcall_case *c, char *desc)
 {
 	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
 }
+
 KUNIT_ARRAY_PARAM(khn_hcall, khn_hcall_cases, khn_hcall_desc);
 
 /* Until the hypercall layer lands, each nested hcall says "not here". */
@@ -204,4 +206,5 @@ static struct kunit_suite glue_test_suite = {
 	.name = "khn-glue",
 	.test_cases = glue_test_cases,
 };
+
 kunit_test_suite(glue_test_suite);
