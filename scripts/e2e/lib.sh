@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
+#
+# Shared helpers for scripts/e2e/{mkinitramfs,run}. Sourced, not executed.
+#
+# Everything version-specific comes from env.mk, written by scripts/setup,
+# so that a new Debian kernel upload needs no edit here.
+
+E2E_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck disable=SC2034 # used by the scripts that source this file
+E2E_SCRIPTS="$E2E_ROOT/scripts/e2e"
+KHN_CACHE=${KHN_CACHE:-/var/cache/kvm-hv-nested}
+
+e2e_log()  { printf '%s: %s\n' "${E2E_PROG:-e2e}" "$*" >&2; }
+e2e_warn() { printf '%s: WARNING: %s\n' "${E2E_PROG:-e2e}" "$*" >&2; }
+e2e_die()  { printf '%s: ERROR: %s\n' "${E2E_PROG:-e2e}" "$*" >&2; exit 1; }
+
+# Read "KEY := value" lines of env.mk into shell variables of the same name.
+# Only KHN_* keys are accepted so a corrupt file cannot set arbitrary variables.
+e2e_load_env() {
+	local envmk="$KHN_CACHE/env.mk" key val
+	[[ -r $envmk ]] || e2e_die "$envmk missing: run scripts/setup first (or set KHN_CACHE)"
+	while IFS= read -r line; do
+		[[ $line =~ ^(KHN_[A-Z0-9_]+)[[:space:]]*:?=[[:space:]]*(.*)$ ]] || continue
+		key=${BASH_REMATCH[1]}
+		val=${BASH_REMATCH[2]}
+		val=${val%"${val##*[![:space:]]}"}
+		printf -v "$key" '%s' "$val"
+	done <"$envmk"
+	local k
+	for k in KHN_KREL KHN_STAGE KHN_VMLINUX; do
+		[[ -n ${!k:-} ]] || e2e_die "$envmk does not define $k"
+	done
+	[[ -d $KHN_STAGE ]] || e2e_die "stage directory $KHN_STAGE missing: rerun scripts/setup"
+}
+
+# Build-artifact locations; each can be overridden from the environment so
+# the Makefile (or a developer) can point at other builds.
+e2e_defaults() {
+	E2E_OUT=${E2E_OUT:-$E2E_ROOT/build/e2e}
+	E2E_KVM_HV=${E2E_KVM_HV:-$E2E_ROOT/build/kvm-hv.ko}
+	E2E_MODULE=${E2E_MODULE:-$E2E_ROOT/build/kvm-hv-nested.ko}
+	E2E_WORKLOAD=${E2E_WORKLOAD:-$E2E_ROOT/build/l2-workload}
+}
