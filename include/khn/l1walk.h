@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Reading L1's partition table and walking L1's partition-scoped radix tree
+ * for an L2: L2-real -> L1-real.  L1 is untrusted: every entry is checked,
+ * every read goes through struct khn_l1_mem and is bounds-checked there,
+ * and the walk is bounded whatever L1 writes.
+ */
+#ifndef _KHN_L1WALK_H
+#define _KHN_L1WALK_H
+
+#include <linux/types.h>
+
+/**
+ * struct khn_l1_mem - access to L1 memory (guest real addresses)
+ * @read:	copy @len bytes at L1-real @ra into @buf.  Must fail with
+ *		-EFAULT, touching nothing, if any byte lies outside L1 memory
+ * @cmpxchg64:	atomically replace the big-endian doubleword at L1-real @ra
+ *		(8-byte aligned) with @new if it still holds @old.  Return 0,
+ *		-EAGAIN if it changed, -EFAULT outside L1 memory.  Used to set
+ *		R/C in L1's leaf the way hardware would
+ * @ctx:	passed to both callbacks
+ */
+struct khn_l1_mem {
+	int (*read)(void *ctx, u64 ra, void *buf, size_t len);
+	int (*cmpxchg64)(void *ctx, u64 ra, __be64 old, __be64 new);
+	void *ctx;
+};
+
+/**
+ * struct khn_pate - a decoded, checked radix partition table entry
+ * @dw0:	doubleword 0 as read (CPU order)
+ * @dw1:	doubleword 1 as read (CPU order)
+ * @root:	L1-real address of the root page directory
+ * @root_bits:	log2 of the number of root entries (RPDS)
+ * @va_bits:	address bits the tree translates (RTS + 31)
+ * @prtb:	L1-real address of the L2's process table
+ * @prts:	log2 of the process table size in bytes (12 + PRTS)
+ */
+struct khn_pate {
+	u64 dw0;
+	u64 dw1;
+	u64 root;
+	unsigned int root_bits;
+	unsigned int va_bits;
+	u64 prtb;
+	unsigned int prts;
+};
+
+/**
+ * enum khn_walk_err - why a walk of L1's tree stopped
+ * @KHN_WALK_OK:		translated
+ * @KHN_WALK_NO_ENTRY:		an entry on the path is not valid
+ * @KHN_WALK_PROT:		the leaf forbids the access
+ * @KHN_WALK_BAD_RSVD:		reserved bits set in an entry
+ * @KHN_WALK_BAD_ALIGN:		next-level base not aligned to its table size
+ * @KHN_WALK_BAD_NLS:		next-level size out of range
+ * @KHN_WALK_TOO_DEEP:		directory where the address bits are used up
+ * @KHN_WALK_BAD_LEAF:		leaf of a size the ISA does not allow there
+ * @KHN_WALK_BEYOND_RTS:	address beyond the tree's size
+ * @KHN_WALK_READ_FAULT:	a table lies outside L1 memory
+ * @KHN_WALK_BAD_PATE:		partition table entry unusable (HPT, sizes,
+ *				alignment, outside L1 memory, LPID out of range)
+ */
+enum khn_walk_err {
+	KHN_WALK_OK,
+	KHN_WALK_NO_ENTRY,
+	KHN_WALK_PROT,
+	KHN_WALK_BAD_RSVD,
+	KHN_WALK_BAD_ALIGN,
+	KHN_WALK_BAD_NLS,
+	KHN_WALK_TOO_DEEP,
+	KHN_WALK_BAD_LEAF,
+	KHN_WALK_BEYOND_RTS,
+	KHN_WALK_READ_FAULT,
+	KHN_WALK_BAD_PATE,
+};
+
+/* Access kinds for khn_l1_walk() */
+#define KHN_ACC_READ	0x1
+#define KHN_ACC_WRITE	0x2
+#define KHN_ACC_EXEC	0x4
+
+/**
+ * struct khn_fault - a failed walk, ready to reflect to L1
+ * @err:	the reason
+ * @addr:	the L2-real address that faulted (HDAR / ASDR for L1)
+ * @dsisr:	HDSISR bits for a data access (KHN_DSISR_*, incl. ISSTORE)
+ * @srr1:	HSRR1 bits for an instruction fetch (KHN_SRR1_ISI_*)
+ * @level:	tree level of the offending entry (0 = root)
+ * @entry:	the offending entry (CPU order), 0 if none was read
+ */
+struct khn_fault {
+	enum khn_walk_err err;
+	u64 addr;
+	u32 dsisr;
+	u64 srr1;
+	unsigned int level;
+	u64 entry;
+};
+
+/**
+ * struct khn_xlate - a successful walk
+ * @l1_ra:	L1-real address @addr translates to
+ * @shift:	page shift of L1's leaf (12, 16, 21 or 30)
+ * @pte:	L1's leaf as read (CPU order), after any R/C update
+ * @pte_ra:	L1-real address of that leaf
+ * @level:	tree level of the leaf
+ */
+struct khn_xlate {
+	u64 l1_ra;
+	unsigned int shift;
+	u64 pte;
+	u64 pte_ra;
+	unsigned int level;
+};
+
+int khn_pate_read(const struct khn_l1_mem *l1, u64 ptcr, u64 lpid,
+		  struct khn_pate *pate);
+int khn_pate_decode(u64 dw0, u64 dw1, struct khn_pate *pate);
+bool khn_ptcr_valid(u64 ptcr);
+
+int khn_l1_walk(const struct khn_l1_mem *l1, const struct khn_pate *pate,
+		u64 addr, unsigned int access, bool set_rc,
+		struct khn_xlate *xl, struct khn_fault *fault);
+
+#endif /* _KHN_L1WALK_H */

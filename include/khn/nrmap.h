@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The nested reverse map of one L1: for each L1-real page, the shadow
+ * leaves (L2 LPID + L2-real address + size) derived from it, so that when
+ * L1's own mapping of that page changes, exactly those shadows are dropped
+ * or get their R/C updated.
+ *
+ * Locking rule: serialised by the caller (the L1 VM's kvm->mmu_lock), like
+ * the shadow trees it indexes.  Entries only ever describe shadows that
+ * exist or existed; a stale entry costs a no-op unmap, never a wrong one.
+ */
+#ifndef _KHN_NRMAP_H
+#define _KHN_NRMAP_H
+
+#include <linux/gfp.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+
+/**
+ * struct khn_nrmap - reverse map of one L1
+ * @xa:		L1 page frame number (4K units) -> entries of that page
+ * @nr_entries:	entries held
+ * @bytes:	memory held by entries and their containers
+ */
+struct khn_nrmap {
+	struct xarray xa;
+	unsigned long nr_entries;
+	size_t bytes;
+};
+
+/**
+ * typedef khn_nrmap_fn - visitor of khn_nrmap_for_range()
+ * @arg:	the caller's argument
+ * @lpid:	L1's LPID of the L2 whose shadow is derived from the range
+ * @l2_ra:	L2-real address of the shadow leaf
+ * @shift:	page shift of the shadow leaf
+ */
+typedef void (*khn_nrmap_fn)(void *arg, u32 lpid, u64 l2_ra,
+			     unsigned int shift);
+
+void khn_nrmap_init(struct khn_nrmap *rm);
+void khn_nrmap_destroy(struct khn_nrmap *rm);
+int khn_nrmap_add(struct khn_nrmap *rm, u64 l1_ra, u32 lpid, u64 l2_ra,
+		  unsigned int shift, gfp_t gfp);
+bool khn_nrmap_del(struct khn_nrmap *rm, u64 l1_ra, u32 lpid, u64 l2_ra);
+unsigned long khn_nrmap_for_range(struct khn_nrmap *rm, u64 start, u64 end,
+				  bool remove, khn_nrmap_fn fn, void *arg);
+unsigned long khn_nrmap_drop_lpid(struct khn_nrmap *rm, u32 lpid);
+
+#endif /* _KHN_NRMAP_H */

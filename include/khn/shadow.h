@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The shadow partition-scoped radix tree of an L2, in L0 memory: what the
+ * hardware walks for the L2's shadow LPID.  Maps L2-real -> L0-real.
+ *
+ * Locking rule: every call that changes a tree (map, unmap, update_rc,
+ * destroy) is serialised by the caller (in the module: the L1 VM's
+ * kvm->mmu_lock); lookups may run under the same lock only.  The hardware
+ * walks the tree concurrently at any time, so:
+ *   - every entry is written with one 8-byte store (WRITE_ONCE), a table
+ *     is zeroed and made visible (mm_ops->sync) before the entry pointing
+ *     to it is written;
+ *   - a leaf is changed break-before-make: cleared, flushed, then written;
+ *   - a table is freed only after the entries pointing to it are cleared
+ *     and the page-walk cache is flushed (tlb->flush_pwc).
+ */
+#ifndef _KHN_SHADOW_H
+#define _KHN_SHADOW_H
+
+#include <linux/types.h>
+
+/**
+ * struct khn_mm_ops - L0 memory for shadow tables
+ * @zalloc_table:	allocate a zeroed table of @size bytes (a power of two
+ *			>= 256), aligned to @size; NULL on failure
+ * @free_table:		free a table from zalloc_table
+ * @virt_to_phys:	real address of a table (what a directory stores)
+ * @phys_to_virt:	inverse of virt_to_phys
+ * @sync:		order table writes before the hardware may walk them
+ *			(ptesync on POWER; a compiler barrier in tests)
+ */
+struct khn_mm_ops {
+	void *(*zalloc_table)(size_t size);
+	void (*free_table)(void *table, size_t size);
+	u64 (*virt_to_phys)(void *va);
+	void *(*phys_to_virt)(u64 pa);
+	void (*sync)(void);
+};
+
+/**
+ * struct khn_tlb_ops - hardware invalidation for a shadow LPID
+ * @flush_page:	invalidate the translation of one page of 1 << @shift
+ *		bytes at L2-real @addr for @lpid
+ * @flush_pwc:	invalidate the page-walk cache for @lpid
+ * @flush_lpid:	invalidate every translation (and the PWC) of @lpid
+ * @ctx:	passed to the callbacks
+ */
+struct khn_tlb_ops {
+	void (*flush_page)(void *ctx, u32 lpid, u64 addr, unsigned int shift);
+	void (*flush_pwc)(void *ctx, u32 lpid);
+	void (*flush_lpid)(void *ctx, u32 lpid);
+	void *ctx;
+};
+
+/**
+ * enum khn_geom - shape of a shadow tree (52-bit, like the host's)
+ * @KHN_GEOM_4K:	root 2^13, then 2^9, 2^9, 2^9: leaves 4K, 2M, 1G
+ * @KHN_GEOM_64K:	root 2^13, then 2^9, 2^9, 2^5: leaves 64K, 2M, 1G
+ */
+enum khn_geom {
+	KHN_GEOM_4K,
+	KHN_GEOM_64K,
+};
+
+/**
+ * struct khn_shadow - one L2's shadow tree
+ * @mm:		L0 memory ops
+ * @tlb:	invalidation ops
+ * @lpid:	the shadow LPID the hardware uses for this tree
+ * @geom:	tree shape
+ * @root:	root directory (kernel virtual)
+ * @nr_tables:	tables allocated, root included
+ * @nr_leaves:	valid leaves
+ */
+struct khn_shadow {
+	const struct khn_mm_ops *mm;
+	const struct khn_tlb_ops *tlb;
+	u32 lpid;
+	enum khn_geom geom;
+	__be64 *root;
+	unsigned long nr_tables;
+	unsigned long nr_leaves;
+};
+
+int khn_shadow_init(struct khn_shadow *sh, const struct khn_mm_ops *mm,
+		    const struct khn_tlb_ops *tlb, u32 lpid, enum khn_geom geom);
+void khn_shadow_destroy(struct khn_shadow *sh);
+u64 khn_shadow_pate0(const struct khn_shadow *sh);
+unsigned int khn_shadow_fit_shift(const struct khn_shadow *sh,
+				  unsigned int shift);
+int khn_shadow_map(struct khn_shadow *sh, u64 addr, u64 pa,
+		   unsigned int shift, u64 attrs);
+/**
+ * typedef khn_unmapped_fn - told of each leaf khn_shadow_unmap() removed
+ * @arg:	the caller's argument
+ * @addr:	L2-real address of the leaf
+ * @pte:	the leaf (CPU order) as it was
+ * @shift:	its page shift
+ */
+typedef void (*khn_unmapped_fn)(void *arg, u64 addr, u64 pte,
+				unsigned int shift);
+
+unsigned long khn_shadow_unmap(struct khn_shadow *sh, u64 start, u64 end,
+			       khn_unmapped_fn fn, void *arg);
+int khn_shadow_lookup(const struct khn_shadow *sh, u64 addr, u64 *pte,
+		      unsigned int *shift);
+int khn_shadow_update_rc(struct khn_shadow *sh, u64 addr, u64 clr, u64 set);
+u64 khn_combine_attrs(u64 l1_pte, u64 l0_pte, unsigned int access);
+
+#endif /* _KHN_SHADOW_H */
