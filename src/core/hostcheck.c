@@ -4,6 +4,7 @@
  */
 
 #include <linux/errno.h>
+#include <linux/export.h>
 #include <kunit/visibility.h>
 
 #include "khn/hostcheck.h"
