@@ -9,6 +9,7 @@
 #ifndef _KHN_TLBINV_H
 #define _KHN_TLBINV_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 
 struct khn_shadow;
@@ -34,26 +35,60 @@ struct khn_tlb_ops;
 #define KHN_IS_LPID		2	/* one LPID */
 #define KHN_IS_ALL		3	/* all LPIDs */
 
-/* H_RPT_INVALIDATE type bits and page-size bits (PAPR) */
-#define KHN_RPTI_TYPE_TLB	0x0001
-#define KHN_RPTI_TYPE_PWC	0x0002
-#define KHN_RPTI_TYPE_PRT	0x0004
-#define KHN_RPTI_TYPE_PAT	0x0008
-#define KHN_RPTI_TYPE_NESTED	0x0010
+/* tlbie RS operand: PID in the high word, LPID in the low word */
+#define KHN_TLBIE_RS_PID	GENMASK_ULL(63, 32)
+#define KHN_TLBIE_RS_LPID	GENMASK_ULL(31, 0)
+
+/* AP (actual page size) encodings of the radix page sizes */
+#define KHN_AP_4K		0
+#define KHN_AP_2M		1
+#define KHN_AP_1G		2
+#define KHN_AP_64K		5
+
+/* L1 gives its L2s LPIDs below 2^12 (at most 4096 L2s per L1) */
+#define KHN_L2_LPID_BITS	12
+
+/*
+ * H_RPT_INVALIDATE type bits and page-size bits (PAPR).  Bit 3 means PRT
+ * (process table entries) when KHN_RPTI_TYPE_NESTED is clear, and PAT
+ * (partition table entries) when it is set.
+ */
+#define KHN_RPTI_TYPE_NESTED	0x0001	/* id is an L2 LPID: partition scope */
+#define KHN_RPTI_TYPE_TLB	0x0002	/* translations */
+#define KHN_RPTI_TYPE_PWC	0x0004	/* page-walk cache */
+#define KHN_RPTI_TYPE_PRT	0x0008	/* cached process table entries */
+#define KHN_RPTI_TYPE_PAT	0x0008	/* cached partition table entries */
+#define KHN_RPTI_TYPE_MASK	0x000f
 #define KHN_RPTI_PAGE_4K	0x01
 #define KHN_RPTI_PAGE_64K	0x02
 #define KHN_RPTI_PAGE_2M	0x04
 #define KHN_RPTI_PAGE_1G	0x08
+#define KHN_RPTI_PAGE_MASK	0x0f
 #define KHN_RPTI_PAGE_ALL	(-1ULL)
+#define KHN_RPTI_END_ALL	(-1ULL)	/* end: up to the top of the space */
+
+/*
+ * Top of the L2-real address space a shadow can map (POWER9: 52 bits);
+ * partition-scoped ranges are clipped to it.
+ */
+#define KHN_TLB_ADDR_END	BIT_ULL(52)
+
+/*
+ * A partition-scoped range of more than this many pages (of the smallest
+ * page size requested) is flushed as a whole LPID rather than page by
+ * page; the shadow leaves in the range are still dropped one by one.
+ * khn_tlb_apply() applies the same bound to the number of leaves it drops.
+ */
+#define KHN_TLB_FLUSH_PAGES_MAX	32
 
 /**
  * struct khn_tlbie - a checked tlbie request from L1
  * @ric:	what to invalidate (KHN_RIC_*)
  * @prs:	process-scoped (true) or partition-scoped
- * @radix:	the R operand: radix translations
+ * @radix:	the R operand: radix translations (always true once checked)
  * @is:		scope (KHN_IS_*)
- * @lpid:	L1's LPID of the L2 (from RS), for IS < 3
- * @pid:	process ID (from RS), for process-scoped requests
+ * @lpid:	L1's LPID of the L2 (from RS), for IS < 3; 0 for IS = 3
+ * @pid:	process ID (from RS), for process-scoped requests with IS < 2
  * @addr:	L2-real (partition scope) or effective address, IS = 0
  * @shift:	page shift from AP, IS = 0
  */
@@ -71,23 +106,38 @@ struct khn_tlbie {
 /* What a request asks of L0 (flags of struct khn_tlb_decision) */
 #define KHN_TLBD_UNMAP		0x01	/* drop shadow leaves in [start, end) */
 #define KHN_TLBD_DROP_TREE	0x02	/* drop the whole shadow tree */
-#define KHN_TLBD_FLUSH_PAGES	0x04	/* hardware flush of [start, end) */
+#define KHN_TLBD_FLUSH_PAGES	0x04	/* hardware flush of the leaves dropped */
 #define KHN_TLBD_FLUSH_PWC	0x08	/* hardware PWC flush */
 #define KHN_TLBD_FLUSH_LPID	0x10	/* hardware flush of the whole LPID */
 #define KHN_TLBD_REFRESH_PATE	0x20	/* re-read L1's partition table entry */
 #define KHN_TLBD_ALL_LPIDS	0x40	/* applies to every L2 of this L1 */
+#define KHN_TLBD_PROCESS	0x80	/* process scope: @pid, effective addrs */
 
 /**
  * struct khn_tlb_decision - what L0 does for one request
- * @flags:	KHN_TLBD_*
- * @lpid:	L1's LPID of the L2 concerned (unless KHN_TLBD_ALL_LPIDS)
- * @start:	first L2-real address concerned (KHN_TLBD_UNMAP / FLUSH_PAGES)
+ * @flags:	KHN_TLBD_*.  At most one of UNMAP and DROP_TREE; FLUSH_PWC
+ *		never with FLUSH_LPID (which includes the PWC)
+ * @lpid:	L1's LPID of the L2 concerned (unless KHN_TLBD_ALL_LPIDS,
+ *		or a process-scoped H_RPT_INVALIDATE, whose L2 is the caller)
+ * @pid:	process ID, with KHN_TLBD_PROCESS
+ * @start:	first address concerned (KHN_TLBD_UNMAP / FLUSH_PAGES; with
+ *		KHN_TLBD_PROCESS, an effective address, for information)
  * @end:	one past the last
- * @shift:	page size of the flushes
+ * @shift:	page shift of the request: AP's for a one-page tlbie, the
+ *		largest size asked for a partition-scoped range (@start and
+ *		@end are aligned to it); 0 otherwise
+ *
+ * A process-scoped request never changes a shadow tree (the shadow is
+ * partition-scoped); it asks for KHN_TLBD_PROCESS | KHN_TLBD_FLUSH_LPID:
+ * struct khn_tlb_ops has no process-scoped flush, and a flush of the
+ * shadow LPID removes every translation of the L2, process-scoped ones
+ * included.  @pid, @start, @end and @shift say what a narrower flush
+ * would have to cover.
  */
 struct khn_tlb_decision {
 	unsigned int flags;
 	u32 lpid;
+	u32 pid;
 	u64 start;
 	u64 end;
 	unsigned int shift;
@@ -95,7 +145,7 @@ struct khn_tlb_decision {
 
 long khn_tlbie_decode(u64 p1, u64 rs, u64 rb, struct khn_tlbie *t);
 void khn_tlbie_decide(const struct khn_tlbie *t, struct khn_tlb_decision *d);
-long khn_rpt_decide(u64 lpid, u64 type, u64 pg_sizes, u64 start, u64 end,
+long khn_rpt_decide(u64 id, u64 type, u64 pg_sizes, u64 start, u64 end,
 		    struct khn_tlb_decision *d);
 unsigned long khn_tlb_apply(const struct khn_tlb_decision *d,
 			    struct khn_shadow *sh);
