@@ -4,6 +4,24 @@
  * for an L2: L2-real -> L1-real.  L1 is untrusted: every entry is checked,
  * every read goes through struct khn_l1_mem and is bounds-checked there,
  * and the walk is bounded whatever L1 writes.
+ *
+ * What the checks accept (ISA v3.0B Book III radix, POWER9 limits):
+ *   - a tree of 2^31 .. 2^52 bytes (RTS 0 .. 21: every size the ISA encodes
+ *     up to POWER9's 52-bit real addresses);
+ *   - a root of 2^5 .. 2^16 entries, any table of 2^KHN_NLS_MIN ..
+ *     2^KHN_NLS_MAX entries whose entries still span at least 4K, every
+ *     table aligned to its size, at most KHN_WALK_MAX_LEVELS levels;
+ *   - a leaf at any level whose span is 4K, 64K, 2M or 1G (the page sizes
+ *     POWER9 translates), with its RPN aligned to that size.  In the
+ *     standard trees (13-9-9-9 and 13-9-9-5) that is 1G at level 1, 2M at
+ *     level 2, 4K or 64K at level 3; a leaf in the root (512G) is refused;
+ *   - permissions from the EAA bits: a read needs READ or RW, a write RW,
+ *     an instruction fetch EXEC and a leaf that is not guarded
+ *     (ATT = non-idempotent I/O).  The privilege bit is ignored: it
+ *     restricts problem-state accesses in process-scoped translation and
+ *     has no meaning for partition-scoped translation (as in QEMU's POWER9
+ *     model and the in-tree nested walker); a leaf with only PRIV set
+ *     grants nothing.
  */
 #ifndef _KHN_L1WALK_H
 #define _KHN_L1WALK_H
@@ -14,15 +32,17 @@
  * struct khn_l1_mem - access to L1 memory (guest real addresses)
  * @read:	copy @len bytes at L1-real @ra into @buf.  Must fail with
  *		-EFAULT, touching nothing, if any byte lies outside L1 memory
- * @cmpxchg64:	atomically replace the big-endian doubleword at L1-real @ra
- *		(8-byte aligned) with @new if it still holds @old.  Return 0,
- *		-EAGAIN if it changed, -EFAULT outside L1 memory.  Used to set
- *		R/C in L1's leaf the way hardware would
+ * @cmpxchg_be64: atomically replace the big-endian doubleword at L1-real
+ *		@ra (8-byte aligned) with @new if it still holds @old.
+ *		Return 0, -EAGAIN if it changed, -EFAULT outside L1 memory.
+ *		Used to set R/C in L1's leaf the way hardware would.  (Not
+ *		"cmpxchg64": the kernel's cmpxchg64() macro would expand
+ *		every call l1->cmpxchg64(...).)
  * @ctx:	passed to both callbacks
  */
 struct khn_l1_mem {
 	int (*read)(void *ctx, u64 ra, void *buf, size_t len);
-	int (*cmpxchg64)(void *ctx, u64 ra, __be64 old, __be64 new);
+	int (*cmpxchg_be64)(void *ctx, u64 ra, __be64 old, __be64 new);
 	void *ctx;
 };
 
@@ -52,7 +72,8 @@ struct khn_pate {
  * @KHN_WALK_NO_ENTRY:		an entry on the path is not valid
  * @KHN_WALK_PROT:		the leaf forbids the access
  * @KHN_WALK_BAD_RSVD:		reserved bits set in an entry
- * @KHN_WALK_BAD_ALIGN:		next-level base not aligned to its table size
+ * @KHN_WALK_BAD_ALIGN:		next-level base not aligned to its table size,
+ *				or leaf RPN not aligned to its page size
  * @KHN_WALK_BAD_NLS:		next-level size out of range
  * @KHN_WALK_TOO_DEEP:		directory where the address bits are used up
  * @KHN_WALK_BAD_LEAF:		leaf of a size the ISA does not allow there
@@ -60,6 +81,9 @@ struct khn_pate {
  * @KHN_WALK_READ_FAULT:	a table lies outside L1 memory
  * @KHN_WALK_BAD_PATE:		partition table entry unusable (HPT, sizes,
  *				alignment, outside L1 memory, LPID out of range)
+ * @KHN_WALK_RETRY:		L1 changed the leaf under every attempt to set
+ *				R/C (KHN_L1WALK_RC_TRIES): nothing to reflect,
+ *				let the access fault again
  */
 enum khn_walk_err {
 	KHN_WALK_OK,
@@ -73,9 +97,17 @@ enum khn_walk_err {
 	KHN_WALK_BEYOND_RTS,
 	KHN_WALK_READ_FAULT,
 	KHN_WALK_BAD_PATE,
+	KHN_WALK_RETRY,
 };
 
-/* Access kinds for khn_l1_walk() */
+/* How many times khn_l1_walk() re-walks when its R/C update loses a race */
+#define KHN_L1WALK_RC_TRIES	4
+
+/*
+ * Access kinds for khn_l1_walk(): the rights the access needs.  An access
+ * with KHN_ACC_EXEC is an instruction fetch (HISI), any other a data access
+ * (HDSI); 0 translates without a permission check.
+ */
 #define KHN_ACC_READ	0x1
 #define KHN_ACC_WRITE	0x2
 #define KHN_ACC_EXEC	0x4
@@ -84,10 +116,21 @@ enum khn_walk_err {
  * struct khn_fault - a failed walk, ready to reflect to L1
  * @err:	the reason
  * @addr:	the L2-real address that faulted (HDAR / ASDR for L1)
- * @dsisr:	HDSISR bits for a data access (KHN_DSISR_*, incl. ISSTORE)
- * @srr1:	HSRR1 bits for an instruction fetch (KHN_SRR1_ISI_*)
+ * @dsisr:	HDSISR bits for a data access (KHN_DSISR_*, incl. ISSTORE);
+ *		0 for an instruction fetch
+ * @srr1:	HSRR1 bits for an instruction fetch; 0 for a data access
  * @level:	tree level of the offending entry (0 = root)
  * @entry:	the offending entry (CPU order), 0 if none was read
+ * @entry_ra:	L1-real address of @entry, or of the doubleword that could
+ *		not be read (%KHN_WALK_READ_FAULT); 0 if the walk read nothing
+ *
+ * The status bits: no entry: %KHN_DSISR_NOHPTE / %KHN_SRR1_ISI_NOPT;
+ * protection: %KHN_DSISR_PROTFAULT / %KHN_SRR1_ISI_N_G_OR_CIP (the ISA's
+ * no-execute-or-guarded bit, what a radix leaf without EXEC raises);
+ * a malformed tree or an address beyond it: %KHN_DSISR_UNSUPP_MMU; a
+ * table outside L1 memory: %KHN_DSISR_PRTABLE_FAULT.  HSRR1 carries the
+ * last two at the DSISR positions, as hardware does.  A data fault adds
+ * %KHN_DSISR_ISSTORE for a write.  %KHN_WALK_RETRY sets none.
  */
 struct khn_fault {
 	enum khn_walk_err err;
@@ -96,6 +139,7 @@ struct khn_fault {
 	u64 srr1;
 	unsigned int level;
 	u64 entry;
+	u64 entry_ra;
 };
 
 /**

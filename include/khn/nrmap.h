@@ -6,8 +6,16 @@
  * or get their R/C updated.
  *
  * Locking rule: serialised by the caller (the L1 VM's kvm->mmu_lock), like
- * the shadow trees it indexes.  Entries only ever describe shadows that
- * exist or existed; a stale entry costs a no-op unmap, never a wrong one.
+ * the shadow trees it indexes: no two calls on one map at the same time,
+ * and a visitor must not call back into the map it visits.  The caller's
+ * lock is a spinlock: give khn_nrmap_add() an atomic @gfp.  Entries only
+ * ever describe shadows that exist or existed; a stale entry costs a no-op
+ * unmap, never a wrong one.
+ *
+ * Memory: an L1 page with one entry whose LPID is below 2^21 (the usual
+ * case) keeps it in its xarray slot (a value entry, no allocation); any
+ * other page has a container of 16-byte entries after an 8-byte header,
+ * sized to its kmalloc bucket (khn_nrmap_node_bytes()).
  */
 #ifndef _KHN_NRMAP_H
 #define _KHN_NRMAP_H
@@ -20,7 +28,8 @@
  * struct khn_nrmap - reverse map of one L1
  * @xa:		L1 page frame number (4K units) -> entries of that page
  * @nr_entries:	entries held
- * @bytes:	memory held by entries and their containers
+ * @bytes:	memory held by entries and their containers (kmalloc
+ *		buckets; the xarray's own nodes are not counted)
  */
 struct khn_nrmap {
 	struct xarray xa;
@@ -43,8 +52,9 @@ void khn_nrmap_destroy(struct khn_nrmap *rm);
 int khn_nrmap_add(struct khn_nrmap *rm, u64 l1_ra, u32 lpid, u64 l2_ra,
 		  unsigned int shift, gfp_t gfp);
 bool khn_nrmap_del(struct khn_nrmap *rm, u64 l1_ra, u32 lpid, u64 l2_ra);
-unsigned long khn_nrmap_for_range(struct khn_nrmap *rm, u64 start, u64 end,
-				  bool remove, khn_nrmap_fn fn, void *arg);
+long khn_nrmap_for_range(struct khn_nrmap *rm, u64 start, u64 end,
+			 bool remove, khn_nrmap_fn fn, void *arg);
 unsigned long khn_nrmap_drop_lpid(struct khn_nrmap *rm, u32 lpid);
+size_t khn_nrmap_node_bytes(unsigned int nr);
 
 #endif /* _KHN_NRMAP_H */

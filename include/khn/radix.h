@@ -59,7 +59,7 @@
 
 /* Geometry limits */
 #define KHN_NLS_MIN		5	/* ISA: a directory has >= 32 entries */
-#define KHN_NLS_MAX		16	/* larger is never a valid split of 52 bits */
+#define KHN_NLS_MAX		16	/* larger tables are refused (POWER9: <= 13) */
 #define KHN_RTS_BITS_MAX	52	/* POWER9: 52-bit partition-scoped trees */
 #define KHN_WALK_MAX_LEVELS	5	/* more levels than that is a bad tree */
 

@@ -5,19 +5,43 @@
  *
  * Locking rule: every call that changes a tree (map, unmap, update_rc,
  * destroy) is serialised by the caller (in the module: the L1 VM's
- * kvm->mmu_lock); lookups may run under the same lock only.  The hardware
- * walks the tree concurrently at any time, so:
+ * kvm->mmu_lock, a spinlock, so nothing here sleeps and mm_ops must not
+ * either); lookups may run under the same lock only.  The hardware walks
+ * the tree concurrently at any time, but never writes it (POWER9 reports
+ * a missing R or C as a DSISR_SET_RC fault instead of setting it), so:
  *   - every entry is written with one 8-byte store (WRITE_ONCE), a table
  *     is zeroed and made visible (mm_ops->sync) before the entry pointing
  *     to it is written;
  *   - a leaf is changed break-before-make: cleared, flushed, then written;
  *   - a table is freed only after the entries pointing to it are cleared
- *     and the page-walk cache is flushed (tlb->flush_pwc).
+ *     and the page-walk cache is flushed (tlb->flush_pwc or flush_lpid).
+ *
+ * A shadow is a cache of what L1's and L0's trees allow: dropping more
+ * than asked (a whole big leaf for part of it) is always correct.
  */
 #ifndef _KHN_SHADOW_H
 #define _KHN_SHADOW_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
+
+#include "khn/radix.h"
+
+/* L2-real addresses a shadow tree translates: [0, 2^52) */
+#define KHN_SHADOW_VA_BITS	KHN_RTS_BITS_MAX
+#define KHN_SHADOW_VA_END	BIT_ULL(KHN_SHADOW_VA_BITS)
+
+/* The attribute bits khn_shadow_map() accepts in a leaf */
+#define KHN_SHADOW_ATTRS	(KHN_RPTE_R | KHN_RPTE_C | KHN_RPTE_ATT | \
+				 KHN_RPTE_EAA)
+
+/*
+ * Removing more leaves than this in one call (unmap, collapse) flushes the
+ * whole LPID once instead of one tlbie per page: each tlbie is broadcast
+ * to every CPU, and past a few dozen a full flush of one LPID is cheaper
+ * than the sum (Linux's own radix code switches at 33 pages).
+ */
+#define KHN_SHADOW_FLUSH_PAGES_MAX	32
 
 /**
  * struct khn_mm_ops - L0 memory for shadow tables
@@ -28,6 +52,9 @@
  * @phys_to_virt:	inverse of virt_to_phys
  * @sync:		order table writes before the hardware may walk them
  *			(ptesync on POWER; a compiler barrier in tests)
+ *
+ * Called under the caller's lock (see the locking rule): none may sleep.
+ * The callbacks take no context: one set of ops serves every tree.
  */
 struct khn_mm_ops {
 	void *(*zalloc_table)(size_t size);
@@ -100,8 +127,8 @@ int khn_shadow_map(struct khn_shadow *sh, u64 addr, u64 pa,
 typedef void (*khn_unmapped_fn)(void *arg, u64 addr, u64 pte,
 				unsigned int shift);
 
-unsigned long khn_shadow_unmap(struct khn_shadow *sh, u64 start, u64 end,
-			       khn_unmapped_fn fn, void *arg);
+long khn_shadow_unmap(struct khn_shadow *sh, u64 start, u64 end,
+		      khn_unmapped_fn fn, void *arg);
 int khn_shadow_lookup(const struct khn_shadow *sh, u64 addr, u64 *pte,
 		      unsigned int *shift);
 int khn_shadow_update_rc(struct khn_shadow *sh, u64 addr, u64 clr, u64 set);
