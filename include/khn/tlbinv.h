@@ -12,6 +12,8 @@
 #include <linux/bits.h>
 #include <linux/types.h>
 
+#include "khn/radix.h"
+
 struct khn_shadow;
 struct khn_tlb_ops;
 
@@ -68,18 +70,10 @@ struct khn_tlb_ops;
 #define KHN_RPTI_END_ALL	(-1ULL)	/* end: up to the top of the space */
 
 /*
- * Top of the L2-real address space a shadow can map (POWER9: 52 bits);
- * partition-scoped ranges are clipped to it.
+ * Top of the L2-real address space a shadow can map (POWER9: 52 bits,
+ * KHN_SHADOW_VA_END); partition-scoped ranges are clipped to it.
  */
-#define KHN_TLB_ADDR_END	BIT_ULL(52)
-
-/*
- * A partition-scoped range of more than this many pages (of the smallest
- * page size requested) is flushed as a whole LPID rather than page by
- * page; the shadow leaves in the range are still dropped one by one.
- * khn_tlb_apply() applies the same bound to the number of leaves it drops.
- */
-#define KHN_TLB_FLUSH_PAGES_MAX	32
+#define KHN_TLB_ADDR_END	BIT_ULL(KHN_RTS_BITS_MAX)
 
 /**
  * struct khn_tlbie - a checked tlbie request from L1
@@ -126,6 +120,14 @@ struct khn_tlbie {
  * @shift:	page shift of the request: AP's for a one-page tlbie, the
  *		largest size asked for a partition-scoped range (@start and
  *		@end are aligned to it); 0 otherwise
+ *
+ * KHN_TLBD_FLUSH_PAGES flushes exactly the leaves KHN_TLBD_UNMAP drops, as
+ * khn_shadow_unmap() does: page by page, or the whole LPID once when more
+ * than KHN_SHADOW_FLUSH_PAGES_MAX leaves go.  That is the threshold of a
+ * large range: what counts is the number of leaves dropped, not the size
+ * of the range (the TLB can only hold translations of leaves the shadow
+ * has, so a sparse 1T range costs a few tlbies, a dense 1M one a single
+ * LPID flush).
  *
  * A process-scoped request never changes a shadow tree (the shadow is
  * partition-scoped); it asks for KHN_TLBD_PROCESS | KHN_TLBD_FLUSH_LPID:

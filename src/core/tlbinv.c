@@ -13,6 +13,7 @@
 
 #include <linux/array_size.h>
 #include <linux/bitfield.h>
+#include <linux/build_bug.h>
 #include <linux/export.h>
 #include <linux/math.h>
 #include <linux/minmax.h>
@@ -190,20 +191,15 @@ static const struct {
 	{ KHN_RPTI_PAGE_1G,	KHN_SHIFT_1G },
 };
 
-/* The smallest and the largest page shift a (checked) mask asks for */
-static void khn_rpt_shifts(u64 pg_sizes, unsigned int *min_shift,
-			   unsigned int *max_shift)
+/* The largest page shift a (checked) page-size mask asks for */
+static unsigned int khn_rpt_max_shift(u64 pg_sizes)
 {
-	unsigned int i;
+	unsigned int i, shift = 0;
 
-	*min_shift = 0;
-	for (i = 0; i < ARRAY_SIZE(khn_rpt_sizes); i++) {
-		if (!(pg_sizes & khn_rpt_sizes[i].bit))
-			continue;
-		if (!*min_shift)
-			*min_shift = khn_rpt_sizes[i].shift;
-		*max_shift = khn_rpt_sizes[i].shift;
-	}
+	for (i = 0; i < ARRAY_SIZE(khn_rpt_sizes); i++)
+		if (pg_sizes & khn_rpt_sizes[i].bit)
+			shift = khn_rpt_sizes[i].shift;
+	return shift;
 }
 
 /* Range rule of H_RPT_INVALIDATE: see khn_rpt_decide() */
@@ -231,8 +227,7 @@ static long khn_rpt_check_range(u64 start, u64 end)
 static void khn_rpt_partition(u64 type, u64 pg_sizes, u64 start, u64 end,
 			      struct khn_tlb_decision *d)
 {
-	unsigned int min_shift, max_shift;
-	u64 npages;
+	u64 size;
 
 	if (type & KHN_RPTI_TYPE_PAT) {
 		/* A new PATE may name a new tree: nothing derived survives */
@@ -245,20 +240,14 @@ static void khn_rpt_partition(u64 type, u64 pg_sizes, u64 start, u64 end,
 			d->flags = KHN_TLBD_DROP_TREE | KHN_TLBD_FLUSH_LPID;
 			return;
 		}
-		khn_rpt_shifts(pg_sizes, &min_shift, &max_shift);
-		d->shift = max_shift;
-		d->start = min(round_down(start, BIT_ULL(max_shift)),
-			       KHN_TLB_ADDR_END);
-		d->end = min(end, KHN_TLB_ADDR_END);
-		d->end = round_up(d->end, BIT_ULL(max_shift));
-		npages = (d->end - d->start) >> min_shift;
-		if (npages) {
-			d->flags = KHN_TLBD_UNMAP;
-			d->flags |= npages > KHN_TLB_FLUSH_PAGES_MAX ?
-				    KHN_TLBD_FLUSH_LPID : KHN_TLBD_FLUSH_PAGES;
-		}
+		d->shift = khn_rpt_max_shift(pg_sizes);
+		size = BIT_ULL(d->shift);
+		d->start = min(round_down(start, size), KHN_TLB_ADDR_END);
+		d->end = round_up(min(end, KHN_TLB_ADDR_END), size);
+		if (d->start < d->end)
+			d->flags = KHN_TLBD_UNMAP | KHN_TLBD_FLUSH_PAGES;
 	}
-	if ((type & KHN_RPTI_TYPE_PWC) && !(d->flags & KHN_TLBD_FLUSH_LPID))
+	if (type & KHN_RPTI_TYPE_PWC)
 		d->flags |= KHN_TLBD_FLUSH_PWC;
 }
 
@@ -284,10 +273,10 @@ static void khn_rpt_partition(u64 type, u64 pg_sizes, u64 start, u64 end,
  * has the caller re-read the PATE (a new entry may name a new tree); TLB
  * over [0, KHN_RPTI_END_ALL) drops the tree and flushes the LPID; TLB over
  * a range drops the shadow leaves of the range, grown to the largest page
- * size in @pg_sizes and clipped to KHN_TLB_ADDR_END, and flushes them, or
- * the whole LPID if the range holds more than KHN_TLB_FLUSH_PAGES_MAX
- * pages of the smallest size in @pg_sizes; PWC flushes the page-walk cache
- * (unless the LPID is flushed, which includes it).  Process scope: no shadow change, a
+ * size in @pg_sizes and clipped to KHN_TLB_ADDR_END, and flushes them (one
+ * by one, or the LPID past KHN_SHADOW_FLUSH_PAGES_MAX leaves: see struct
+ * khn_tlb_decision); PWC flushes the page-walk cache (unless the LPID is
+ * flushed, which includes it).  Process scope: no shadow change, a
  * flush of the L2's shadow LPID (see struct khn_tlb_decision).
  *
  * Return: KHN_H_SUCCESS or the error above, with @d untouched.
@@ -323,3 +312,50 @@ long khn_rpt_decide(u64 id, u64 type, u64 pg_sizes, u64 start, u64 end,
 	return KHN_H_SUCCESS;
 }
 EXPORT_SYMBOL_IF_KUNIT(khn_rpt_decide);
+
+static_assert(KHN_TLB_ADDR_END == KHN_SHADOW_VA_END);
+
+/**
+ * khn_tlb_apply() - carry a decision out on one L2's shadow tree
+ * @d:	a decision from khn_tlbie_decide() or khn_rpt_decide()
+ * @sh:	the shadow of the L2 it concerns; with KHN_TLBD_ALL_LPIDS the
+ *	caller applies it to each of the L1's shadows in turn
+ *
+ * KHN_TLBD_UNMAP drops the leaves overlapping [start, end) with
+ * khn_shadow_unmap(), which flushes them (and the PWC if tables go).
+ * KHN_TLBD_DROP_TREE drops every leaf and table below the root (the root,
+ * and so the shadow's partition table entry, stay) and the LPID is
+ * flushed once, unless khn_shadow_unmap() already had to.  FLUSH_LPID and
+ * FLUSH_PWC are issued through @sh->tlb on @sh->lpid; a process-scoped
+ * decision is a flush of the LPID and nothing else.  KHN_TLBD_REFRESH_PATE
+ * is the caller's (re-read L1's entry with khn_pate_read()), as are the
+ * nested rmap entries of the dropped leaves (khn_nrmap_drop_lpid() after
+ * a DROP_TREE; stale entries after an UNMAP cost a no-op).
+ *
+ * Context: the caller holds the lock that serialises changes to @sh.
+ * Return: the number of shadow leaves dropped.
+ */
+unsigned long khn_tlb_apply(const struct khn_tlb_decision *d,
+			    struct khn_shadow *sh)
+{
+	const struct khn_tlb_ops *tlb = sh->tlb;
+	bool lpid_flushed = false;
+	long n = 0;
+
+	if (d->flags & KHN_TLBD_DROP_TREE) {
+		n = khn_shadow_unmap(sh, 0, KHN_SHADOW_VA_END, NULL, NULL);
+		lpid_flushed = n > KHN_SHADOW_FLUSH_PAGES_MAX;
+	} else if ((d->flags & KHN_TLBD_UNMAP) && d->start < d->end) {
+		n = khn_shadow_unmap(sh, d->start, min(d->end, KHN_SHADOW_VA_END),
+				     NULL, NULL);
+	}
+	if (n < 0)	/* a range no decide function makes: nothing done */
+		n = 0;
+
+	if ((d->flags & KHN_TLBD_FLUSH_LPID) && !lpid_flushed)
+		tlb->flush_lpid(tlb->ctx, sh->lpid);
+	else if (d->flags & KHN_TLBD_FLUSH_PWC)
+		tlb->flush_pwc(tlb->ctx, sh->lpid);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_tlb_apply);

@@ -11,7 +11,9 @@
 
 #include "khn/papr.h"
 #include "khn/radix.h"
+#include "khn/shadow.h"
 #include "khn/tlbinv.h"
+#include "fake_mm.h"
 
 /* Operands as L1 builds them (usable in static initialisers and loops) */
 #define FLD(mask, v)	(((u64)(v) << __builtin_ctzll(mask)) & (mask))
@@ -327,28 +329,27 @@ static const struct rpt_case rpt_cases[] = {
 	{ "tlb and pwc on a range", L2, NESTED | TLB | RPWC, KHN_RPTI_PAGE_4K,
 	  0x1000, 0x3000, KHN_H_SUCCESS, UNMAP | PAGES | PWC, L2, 0, 0x1000,
 	  0x3000, KHN_SHIFT_4K },
-	{ "tlb 32 pages flushed one by one", L2, NESTED | TLB,
-	  KHN_RPTI_PAGE_4K, 0x100000, 0x120000, KHN_H_SUCCESS, UNMAP | PAGES,
-	  L2, 0, 0x100000, 0x120000, KHN_SHIFT_4K },
-	{ "tlb 33 pages flush the lpid", L2, NESTED | TLB, KHN_RPTI_PAGE_4K,
-	  0x100000, 0x121000, KHN_H_SUCCESS, UNMAP | LPID, L2, 0, 0x100000,
-	  0x121000, KHN_SHIFT_4K },
-	{ "tlb and pwc on 33 pages: lpid flush covers pwc", L2,
-	  NESTED | TLB | RPWC, KHN_RPTI_PAGE_4K, 0x100000, 0x121000,
-	  KHN_H_SUCCESS, UNMAP | LPID, L2, 0, 0x100000, 0x121000,
-	  KHN_SHIFT_4K },
+	{ "tlb 1T range is still leaf by leaf", L2, NESTED | TLB,
+	  KHN_RPTI_PAGE_4K, 0, BIT_ULL(40), KHN_H_SUCCESS, UNMAP | PAGES, L2,
+	  0, 0, BIT_ULL(40), KHN_SHIFT_4K },
 	{ "2M mask grows a 4K range to its 2M page", L2, NESTED | TLB,
 	  KHN_RPTI_PAGE_2M, 0x201000, 0x202000, KHN_H_SUCCESS, UNMAP | PAGES,
 	  L2, 0, 0x200000, 0x400000, KHN_SHIFT_2M },
-	{ "4K|1G mask grows to 1G and flushes the lpid", L2, NESTED | TLB,
+	{ "4K|1G mask grows a 64K range to its 1G page", L2, NESTED | TLB,
 	  KHN_RPTI_PAGE_4K | KHN_RPTI_PAGE_1G, 0x10000, 0x20000,
-	  KHN_H_SUCCESS, UNMAP | LPID, L2, 0, 0, SZ_1G_, KHN_SHIFT_1G },
+	  KHN_H_SUCCESS, UNMAP | PAGES, L2, 0, 0, SZ_1G_, KHN_SHIFT_1G },
+	{ "64K|2M mask grows to 2M", L2, NESTED | TLB,
+	  KHN_RPTI_PAGE_64K | KHN_RPTI_PAGE_2M, 0x3f0000, 0x410000,
+	  KHN_H_SUCCESS, UNMAP | PAGES, L2, 0, 0x200000, 0x600000,
+	  KHN_SHIFT_2M },
 	{ "page mask all on one 4K page", L2, NESTED | TLB, PG_ALL,
-	  SZ_1G_, SZ_1G_ + SZ_4K_, KHN_H_SUCCESS, UNMAP | LPID, L2, 0, SZ_1G_,
-	  2 * SZ_1G_, KHN_SHIFT_1G },
+	  SZ_1G_, SZ_1G_ + SZ_4K_, KHN_H_SUCCESS, UNMAP | PAGES, L2, 0,
+	  SZ_1G_, 2 * SZ_1G_, KHN_SHIFT_1G },
 	{ "start to end of space", L2, NESTED | TLB, KHN_RPTI_PAGE_64K,
-	  SZ_1G_, END_ALL, KHN_H_SUCCESS, UNMAP | LPID, L2, 0, SZ_1G_, TOP,
+	  SZ_1G_, END_ALL, KHN_H_SUCCESS, UNMAP | PAGES, L2, 0, SZ_1G_, TOP,
 	  KHN_SHIFT_64K },
+	{ "pwc with a range", L2, NESTED | RPWC, KHN_RPTI_PAGE_4K, 0x1000,
+	  0x2000, KHN_H_SUCCESS, PWC, L2 },
 	{ "range straddling 2^52 is clipped", L2, NESTED | TLB,
 	  KHN_RPTI_PAGE_4K, TOP - SZ_4K_, TOP + SZ_4K_, KHN_H_SUCCESS,
 	  UNMAP | PAGES, L2, 0, TOP - SZ_4K_, TOP, KHN_SHIFT_4K },
@@ -434,38 +435,435 @@ static void rpt_refusal_leaves_decision_untouched(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memcmp(&d, &before, sizeof(d)), 0);
 }
 
-/* The page-or-LPID threshold, for each page size asked alone */
-static void rpt_range_flush_threshold_per_page_size(struct kunit *test)
+/* ---- khn_tlb_apply() on real shadow trees ---- */
+
+#define SH_LPID		0x2a	/* the hardware (shadow) LPID of L2 7 */
+#define SH2_LPID	0x2b	/* and of another L2 of the same L1 */
+#define RW_ATTRS	(KHN_RPTE_R | KHN_RPTE_C | KHN_RPTE_READ | KHN_RPTE_RW)
+
+/**
+ * struct apply_fx - one test's shadows and their recording TLBs
+ * @sh:		two L2s' trees (destroyed by the exit)
+ * @tlb:	their TLBs
+ */
+struct apply_fx {
+	struct khn_shadow sh[2];
+	struct khn_fake_tlb tlb[2];
+};
+
+static int apply_test_init(struct kunit *test)
 {
-	static const struct {
-		u64 bit;
-		unsigned int shift;
-	} sizes[] = {
-		{ KHN_RPTI_PAGE_4K, KHN_SHIFT_4K },
-		{ KHN_RPTI_PAGE_64K, KHN_SHIFT_64K },
-		{ KHN_RPTI_PAGE_2M, KHN_SHIFT_2M },
-		{ KHN_RPTI_PAGE_1G, KHN_SHIFT_1G },
+	struct apply_fx *fx = kunit_kzalloc(test, sizeof(*fx), GFP_KERNEL);
+	unsigned int i;
+
+	if (!fx)
+		return -ENOMEM;
+	khn_fake_mm_reset();
+	for (i = 0; i < 2; i++) {
+		khn_fake_tlb_init(&fx->tlb[i]);
+		if (khn_shadow_init(&fx->sh[i], &khn_fake_mm_ops,
+				    &fx->tlb[i].ops, i ? SH2_LPID : SH_LPID,
+				    KHN_GEOM_4K))
+			return -ENOMEM;
+	}
+	test->priv = fx;
+	return 0;
+}
+
+static void apply_test_exit(struct kunit *test)
+{
+	struct apply_fx *fx = test->priv;
+
+	khn_shadow_destroy(&fx->sh[0]);
+	khn_shadow_destroy(&fx->sh[1]);
+	/* zero leaks whatever a test dropped */
+	KUNIT_EXPECT_EQ(test, khn_fake_mm_live(), 0UL);
+}
+
+/* Map leaves (4K unless said) into shadow @i, then forget the flushes */
+static struct khn_shadow *fx_map(struct kunit *test, unsigned int i,
+				 const u64 *addrs, unsigned int n,
+				 unsigned int shift)
+{
+	struct apply_fx *fx = test->priv;
+	unsigned int k;
+
+	for (k = 0; k < n; k++)
+		KUNIT_ASSERT_EQ(test, khn_shadow_map(&fx->sh[i], addrs[k],
+						     0x100000000ULL + addrs[k],
+						     shift, RW_ATTRS), 0);
+	khn_fake_tlb_init(&fx->tlb[i]);
+	khn_fake_log_clear();
+	return &fx->sh[i];
+}
+
+static bool mapped(struct khn_shadow *sh, u64 addr)
+{
+	return khn_shadow_lookup(sh, addr, NULL, NULL) == 0;
+}
+
+static void decide_tlbie(struct kunit *test, u64 p1, u64 rs, u64 rb,
+			 struct khn_tlb_decision *d)
+{
+	struct khn_tlbie t;
+
+	KUNIT_ASSERT_EQ(test, khn_tlbie_decode(p1, rs, rb, &t), KHN_H_SUCCESS);
+	khn_tlbie_decide(&t, d);
+}
+
+/* The page flushes of the log, in order, are exactly @want (addr, shift) */
+static void expect_page_flushes(struct kunit *test, u32 lpid,
+				const u64 (*want)[2], unsigned int n)
+{
+	struct khn_fake_event e;
+	unsigned int i, k = 0;
+
+	for (i = 0; khn_fake_log_get(i, &e); i++) {
+		if (e.ev != KHN_FAKE_FLUSH_PAGE)
+			continue;
+		KUNIT_EXPECT_EQ(test, e.lpid, lpid);
+		if (k < n) {
+			KUNIT_EXPECT_EQ(test, e.addr, want[k][0]);
+			KUNIT_EXPECT_EQ(test, e.shift, want[k][1]);
+		}
+		k++;
+	}
+	KUNIT_EXPECT_EQ(test, k, n);
+}
+
+static void apply_page_drops_that_page_only(struct kunit *test)
+{
+	static const u64 at[] = { 0x1000, 0x2000, 0x3000 };
+	static const u64 want[][2] = { { 0x2000, KHN_SHIFT_4K } };
+	struct apply_fx *fx = test->priv;
+	struct khn_tlb_decision d;
+	struct khn_shadow *sh;
+
+	fx_map(test, 0, (const u64[]){ 0x40000000 }, 1, KHN_SHIFT_2M);
+	sh = fx_map(test, 0, at, ARRAY_SIZE(at), KHN_SHIFT_4K);
+	decide_tlbie(test, P1(0, 0, 1), RS(0, L2), RB(0x2000, 0, KHN_AP_4K),
+		     &d);
+	KUNIT_EXPECT_EQ(test, khn_tlb_apply(&d, sh), 1UL);
+	KUNIT_EXPECT_TRUE(test, mapped(sh, 0x1000));
+	KUNIT_EXPECT_FALSE(test, mapped(sh, 0x2000));
+	KUNIT_EXPECT_TRUE(test, mapped(sh, 0x3000));
+	KUNIT_EXPECT_TRUE(test, mapped(sh, 0x40000000));
+	KUNIT_EXPECT_EQ(test, sh->nr_leaves, 3UL);
+	expect_page_flushes(test, SH_LPID, want, ARRAY_SIZE(want));
+	KUNIT_EXPECT_EQ(test, fx->tlb[0].nr_pwc, 0UL);
+	KUNIT_EXPECT_EQ(test, fx->tlb[0].nr_lpid, 0UL);
+	/* the other L2 is not touched */
+	KUNIT_EXPECT_EQ(test, fx->tlb[1].nr_page + fx->tlb[1].nr_pwc +
+			fx->tlb[1].nr_lpid, 0UL);
+}
+
+/* L1's 2M page, backed by 4K pages in L0: every piece goes, table too */
+static void apply_big_page_drops_its_small_shadow_leaves(struct kunit *test)
+{
+	static const u64 at[] = { 0x400000, 0x401000, 0x5ff000, 0x600000 };
+	static const u64 want[][2] = {
+		{ 0x400000, KHN_SHIFT_4K }, { 0x401000, KHN_SHIFT_4K },
+		{ 0x5ff000, KHN_SHIFT_4K },
 	};
+	struct apply_fx *fx = test->priv;
+	struct khn_tlb_decision d;
+	struct khn_shadow *sh;
+	unsigned long tables;
+
+	sh = fx_map(test, 0, at, ARRAY_SIZE(at), KHN_SHIFT_4K);
+	tables = sh->nr_tables;
+	decide_tlbie(test, P1(0, 0, 1), RS(0, L2), RB(0x400000, 0, KHN_AP_2M),
+		     &d);
+	KUNIT_EXPECT_EQ(test, khn_tlb_apply(&d, sh), 3UL);
+	KUNIT_EXPECT_FALSE(test, mapped(sh, 0x400000));
+	KUNIT_EXPECT_FALSE(test, mapped(sh, 0x5ff000));
+	KUNIT_EXPECT_TRUE(test, mapped(sh, 0x600000));
+	KUNIT_EXPECT_EQ(test, sh->nr_leaves, 1UL);
+	/* the 4K table under the 2M page is freed after a PWC flush */
+	KUNIT_EXPECT_EQ(test, sh->nr_tables, tables - 1);
+	expect_page_flushes(test, SH_LPID, want, ARRAY_SIZE(want));
+	KUNIT_EXPECT_EQ(test, fx->tlb[0].nr_pwc, 1UL);
+	KUNIT_EXPECT_LT(test, khn_fake_log_find(KHN_FAKE_FLUSH_PWC, 0),
+			khn_fake_log_find(KHN_FAKE_FREE, 0));
+	KUNIT_EXPECT_EQ(test, fx->tlb[0].nr_lpid, 0UL);
+}
+
+/* A 4K tlbie inside a 2M shadow leaf drops the whole leaf */
+static void apply_small_page_drops_covering_big_leaf(struct kunit *test)
+{
+	static const u64 want[][2] = { { 0x800000, KHN_SHIFT_2M } };
+	struct khn_tlb_decision d;
+	struct khn_shadow *sh;
+
+	sh = fx_map(test, 0, (const u64[]){ 0x800000, 0xa00000 }, 2,
+		    KHN_SHIFT_2M);
+	decide_tlbie(test, P1(0, 0, 1), RS(0, L2), RB(0x801000, 0, KHN_AP_4K),
+		     &d);
+	KUNIT_EXPECT_EQ(test, khn_tlb_apply(&d, sh), 1UL);
+	KUNIT_EXPECT_FALSE(test, mapped(sh, 0x800000));
+	KUNIT_EXPECT_TRUE(test, mapped(sh, 0xa00000));
+	expect_page_flushes(test, SH_LPID, want, ARRAY_SIZE(want));
+}
+
+static void apply_page_not_mapped_flushes_nothing(struct kunit *test)
+{
+	struct apply_fx *fx = test->priv;
+	struct khn_tlb_decision d;
+	struct khn_shadow *sh;
+
+	sh = fx_map(test, 0, (const u64[]){ 0x1000 }, 1, KHN_SHIFT_4K);
+	decide_tlbie(test, P1(0, 0, 1), RS(0, L2), RB(0x5000, 0, KHN_AP_4K),
+		     &d);
+	KUNIT_EXPECT_EQ(test, khn_tlb_apply(&d, sh), 0UL);
+	KUNIT_EXPECT_TRUE(test, mapped(sh, 0x1000));
+	KUNIT_EXPECT_EQ(test, fx->tlb[0].nr_page + fx->tlb[0].nr_pwc +
+			fx->tlb[0].nr_lpid, 0UL);
+}
+
+/* Leaves at @n addresses 2M apart from @base: one 4K table each */
+static struct khn_shadow *fx_map_spread(struct kunit *test, unsigned int i,
+					u64 base, unsigned int n)
+{
+	u64 at[40];
+	unsigned int k;
+
+	KUNIT_ASSERT_LE(test, n, ARRAY_SIZE(at));
+	for (k = 0; k < n; k++)
+		at[k] = base + k * SZ_2M_ + (k % 4) * SZ_4K_;
+	return fx_map(test, i, at, n, KHN_SHIFT_4K);
+}
+
+/* IS=2 RIC=0 on a big tree: one LPID flush, only the root is left */
+static void apply_lpid_drops_whole_tree(struct kunit *test)
+{
+	struct apply_fx *fx = test->priv;
+	struct khn_tlb_decision d;
+	struct khn_shadow *sh;
+
+	sh = fx_map_spread(test, 0, SZ_1G_, 40);
+	fx_map_spread(test, 1, SZ_1G_, 5);
+	decide_tlbie(test, P1(0, 0, 1), RS(0, L2), RB(0, KHN_IS_LPID, 0), &d);
+	KUNIT_EXPECT_EQ(test, khn_tlb_apply(&d, sh), 40UL);
+	KUNIT_EXPECT_EQ(test, sh->nr_leaves, 0UL);
+	KUNIT_EXPECT_EQ(test, sh->nr_tables, 1UL);
+	KUNIT_EXPECT_FALSE(test, mapped(sh, SZ_1G_));
+	KUNIT_EXPECT_EQ(test, fx->tlb[0].nr_lpid, 1UL);
+	KUNIT_EXPECT_EQ(test, fx->tlb[0].last_lpid, SH_LPID);
+	KUNIT_EXPECT_EQ(test, fx->tlb[0].nr_page, 0UL);
+	/* the other L2 keeps its tree */
+	KUNIT_EXPECT_EQ(test, fx->sh[1].nr_leaves, 5UL);
+	KUNIT_EXPECT_EQ(test, khn_fake_mm_live(), 1 + fx->sh[1].nr_tables);
+	/* and the tree is usable again at once */
+	KUNIT_EXPECT_EQ(test, khn_shadow_map(sh, SZ_1G_, SZ_1G_, KHN_SHIFT_4K,
+					     RW_ATTRS), 0);
+}
+
+/* IS=2 on a small tree: its few pages, then the LPID flush L1 asked for */
+static void apply_lpid_on_small_tree_still_flushes_lpid(struct kunit *test)
+{
+	static const u64 want[][2] = {
+		{ SZ_1G_, KHN_SHIFT_4K },
+		{ SZ_1G_ + SZ_2M_ + SZ_4K_, KHN_SHIFT_4K },
+	};
+	struct apply_fx *fx = test->priv;
+	struct khn_tlb_decision d;
+	struct khn_fake_event e;
+	struct khn_shadow *sh;
+
+	sh = fx_map_spread(test, 0, SZ_1G_, 2);
+	decide_tlbie(test, P1(0, 0, 1), RS(0, L2), RB(0, KHN_IS_LPID, 0), &d);
+	KUNIT_EXPECT_EQ(test, khn_tlb_apply(&d, sh), 2UL);
+	KUNIT_EXPECT_EQ(test, sh->nr_leaves, 0UL);
+	KUNIT_EXPECT_EQ(test, sh->nr_tables, 1UL);
+	expect_page_flushes(test, SH_LPID, want, ARRAY_SIZE(want));
+	KUNIT_EXPECT_EQ(test, fx->tlb[0].nr_lpid, 1UL);
+	KUNIT_ASSERT_TRUE(test, khn_fake_log_get(khn_fake_log_len() - 1, &e));
+	KUNIT_EXPECT_EQ(test, e.ev, KHN_FAKE_FLUSH_LPID);
+}
+
+/* IS=3 RIC=2: applied to every L2 of the L1, each on its own LPID */
+static void apply_all_lpids_to_each_shadow(struct kunit *test)
+{
+	struct apply_fx *fx = test->priv;
 	struct khn_tlb_decision d;
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
-		u64 page = BIT_ULL(sizes[i].shift);
-		u64 start = 64 * SZ_1G_;
-		u64 at = start + KHN_TLB_FLUSH_PAGES_MAX * page;
-
-		KUNIT_ASSERT_EQ(test, khn_rpt_decide(L2, NESTED | TLB,
-						     sizes[i].bit, start, at,
-						     &d), KHN_H_SUCCESS);
-		KUNIT_EXPECT_EQ(test, d.flags, UNMAP | PAGES);
-		KUNIT_ASSERT_EQ(test, khn_rpt_decide(L2, NESTED | TLB,
-						     sizes[i].bit, start,
-						     at + page, &d),
-				KHN_H_SUCCESS);
-		KUNIT_EXPECT_EQ(test, d.flags, UNMAP | LPID);
-		KUNIT_EXPECT_EQ(test, d.end, at + page);
+	fx_map_spread(test, 0, 0, 34);
+	fx_map_spread(test, 1, SZ_1G_, 3);
+	decide_tlbie(test, P1(2, 0, 1), RS(0, 0), RB(0, KHN_IS_ALL, 0), &d);
+	KUNIT_ASSERT_EQ(test, d.flags, DROP | LPID | PATE | ALL);
+	KUNIT_EXPECT_EQ(test, khn_tlb_apply(&d, &fx->sh[0]), 34UL);
+	KUNIT_EXPECT_EQ(test, khn_tlb_apply(&d, &fx->sh[1]), 3UL);
+	for (i = 0; i < 2; i++) {
+		KUNIT_EXPECT_EQ(test, fx->sh[i].nr_leaves, 0UL);
+		KUNIT_EXPECT_EQ(test, fx->sh[i].nr_tables, 1UL);
+		KUNIT_EXPECT_EQ(test, fx->tlb[i].nr_lpid, 1UL);
+		KUNIT_EXPECT_EQ(test, fx->tlb[i].last_lpid,
+				i ? SH2_LPID : SH_LPID);
 	}
+	KUNIT_EXPECT_EQ(test, khn_fake_mm_live(), 2UL);
 }
+
+static void apply_pwc_only_keeps_every_leaf(struct kunit *test)
+{
+	struct apply_fx *fx = test->priv;
+	struct khn_tlb_decision d;
+	struct khn_shadow *sh;
+
+	sh = fx_map_spread(test, 0, 0, 4);
+	decide_tlbie(test, P1(1, 0, 1), L2, 0x800, &d);
+	KUNIT_EXPECT_EQ(test, khn_tlb_apply(&d, sh), 0UL);
+	KUNIT_EXPECT_EQ(test, sh->nr_leaves, 4UL);
+	KUNIT_EXPECT_EQ(test, fx->tlb[0].nr_pwc, 1UL);
+	KUNIT_EXPECT_EQ(test, fx->tlb[0].last_lpid, SH_LPID);
+	KUNIT_EXPECT_EQ(test, fx->tlb[0].nr_page + fx->tlb[0].nr_lpid, 0UL);
+}
+
+static void apply_process_scope_flushes_lpid_only(struct kunit *test)
+{
+	struct apply_fx *fx = test->priv;
+	struct khn_tlb_decision d;
+	struct khn_shadow *sh;
+
+	sh = fx_map_spread(test, 0, 0, 4);
+	decide_tlbie(test, P1(0, 1, 1), RS(0x55, L2), RB(0x1000, 0, KHN_AP_4K),
+		     &d);
+	KUNIT_EXPECT_EQ(test, khn_tlb_apply(&d, sh), 0UL);
+	KUNIT_EXPECT_EQ(test, sh->nr_leaves, 4UL);
+	KUNIT_EXPECT_EQ(test, fx->tlb[0].nr_lpid, 1UL);
+	KUNIT_EXPECT_EQ(test, fx->tlb[0].nr_page + fx->tlb[0].nr_pwc, 0UL);
+}
+
+static void apply_rpt_range_drops_range_only(struct kunit *test)
+{
+	static const u64 at[] = { 0x0, 0x10000, 0x20000, 0x30000 };
+	static const u64 want[][2] = {
+		{ 0x10000, KHN_SHIFT_64K }, { 0x20000, KHN_SHIFT_64K },
+	};
+	struct apply_fx *fx = test->priv;
+	struct khn_tlb_decision d;
+	struct khn_shadow *sh = &fx->sh[0];
+
+	/* a 64K-geometry tree for this one */
+	khn_shadow_destroy(sh);
+	KUNIT_ASSERT_EQ(test, khn_shadow_init(sh, &khn_fake_mm_ops,
+					      &fx->tlb[0].ops, SH_LPID,
+					      KHN_GEOM_64K), 0);
+	fx_map(test, 0, at, ARRAY_SIZE(at), KHN_SHIFT_64K);
+	KUNIT_ASSERT_EQ(test, khn_rpt_decide(L2, NESTED | TLB,
+					     KHN_RPTI_PAGE_64K, 0x10000,
+					     0x30000, &d), KHN_H_SUCCESS);
+	KUNIT_EXPECT_EQ(test, khn_tlb_apply(&d, sh), 2UL);
+	KUNIT_EXPECT_TRUE(test, mapped(sh, 0x0));
+	KUNIT_EXPECT_FALSE(test, mapped(sh, 0x10000));
+	KUNIT_EXPECT_FALSE(test, mapped(sh, 0x20000));
+	KUNIT_EXPECT_TRUE(test, mapped(sh, 0x30000));
+	expect_page_flushes(test, SH_LPID, want, ARRAY_SIZE(want));
+	KUNIT_EXPECT_EQ(test, fx->tlb[0].nr_pwc + fx->tlb[0].nr_lpid, 0UL);
+}
+
+/* Many leaves in the range: one LPID flush instead of a tlbie each */
+static void apply_rpt_dense_range_flushes_lpid(struct kunit *test)
+{
+	struct apply_fx *fx = test->priv;
+	struct khn_tlb_decision d;
+	struct khn_shadow *sh;
+
+	sh = fx_map_spread(test, 0, 0, 40);
+	fx_map(test, 0, (const u64[]){ SZ_1G_ }, 1, KHN_SHIFT_4K);
+	KUNIT_ASSERT_EQ(test, khn_rpt_decide(L2, NESTED | TLB,
+					     KHN_RPTI_PAGE_4K, 0, SZ_1G_, &d),
+			KHN_H_SUCCESS);
+	KUNIT_EXPECT_EQ(test, khn_tlb_apply(&d, sh), 40UL);
+	KUNIT_EXPECT_EQ(test, sh->nr_leaves, 1UL);
+	KUNIT_EXPECT_TRUE(test, mapped(sh, SZ_1G_));
+	KUNIT_EXPECT_EQ(test, fx->tlb[0].nr_lpid, 1UL);
+	KUNIT_EXPECT_EQ(test, fx->tlb[0].nr_page, 0UL);
+}
+
+/* A huge range with few leaves in it: a tlbie for each, no more */
+static void apply_rpt_sparse_range_flushes_pages(struct kunit *test)
+{
+	static const u64 at[] = { 0x7000, 0x7fffff000ULL, BIT_ULL(40) };
+	static const u64 want[][2] = {
+		{ 0x7000, KHN_SHIFT_4K }, { 0x7fffff000ULL, KHN_SHIFT_4K },
+	};
+	struct apply_fx *fx = test->priv;
+	struct khn_tlb_decision d;
+	struct khn_shadow *sh;
+
+	sh = fx_map(test, 0, at, ARRAY_SIZE(at), KHN_SHIFT_4K);
+	KUNIT_ASSERT_EQ(test, khn_rpt_decide(L2, NESTED | TLB | RPWC,
+					     KHN_RPTI_PAGE_4K, 0, BIT_ULL(40),
+					     &d), KHN_H_SUCCESS);
+	KUNIT_EXPECT_EQ(test, khn_tlb_apply(&d, sh), 2UL);
+	KUNIT_EXPECT_TRUE(test, mapped(sh, BIT_ULL(40)));
+	expect_page_flushes(test, SH_LPID, want, ARRAY_SIZE(want));
+	KUNIT_EXPECT_EQ(test, fx->tlb[0].nr_lpid, 0UL);
+	/* tables were freed (one PWC flush) and the PWC asked for (one more) */
+	KUNIT_EXPECT_EQ(test, fx->tlb[0].nr_pwc, 2UL);
+}
+
+static void apply_rpt_whole_space_and_pate(struct kunit *test)
+{
+	struct apply_fx *fx = test->priv;
+	struct khn_tlb_decision d;
+	struct khn_shadow *sh;
+
+	sh = fx_map_spread(test, 0, 0, 3);
+	KUNIT_ASSERT_EQ(test, khn_rpt_decide(L2, NESTED | TLB | RPWC | PAT,
+					     PG_ALL, 0, END_ALL, &d),
+			KHN_H_SUCCESS);
+	KUNIT_EXPECT_EQ(test, khn_tlb_apply(&d, sh), 3UL);
+	KUNIT_EXPECT_EQ(test, sh->nr_leaves, 0UL);
+	KUNIT_EXPECT_EQ(test, fx->tlb[0].nr_lpid, 1UL);
+}
+
+static void apply_range_beyond_tree_does_nothing(struct kunit *test)
+{
+	struct apply_fx *fx = test->priv;
+	struct khn_tlb_decision d;
+	struct khn_shadow *sh;
+
+	sh = fx_map_spread(test, 0, 0, 2);
+	KUNIT_ASSERT_EQ(test, khn_rpt_decide(L2, NESTED | TLB,
+					     KHN_RPTI_PAGE_4K, TOP,
+					     TOP + SZ_4K_, &d), KHN_H_SUCCESS);
+	KUNIT_EXPECT_EQ(test, khn_tlb_apply(&d, sh), 0UL);
+	/* and a hand-made decision with a range the shadow refuses */
+	d.flags = UNMAP | PAGES;
+	d.start = 0x800;
+	d.end = 0x1800;
+	KUNIT_EXPECT_EQ(test, khn_tlb_apply(&d, sh), 0UL);
+	KUNIT_EXPECT_EQ(test, sh->nr_leaves, 2UL);
+	KUNIT_EXPECT_EQ(test, fx->tlb[0].nr_page + fx->tlb[0].nr_pwc +
+			fx->tlb[0].nr_lpid, 0UL);
+}
+
+static struct kunit_case tlbinv_apply_test_cases[] = {
+	KUNIT_CASE(apply_page_drops_that_page_only),
+	KUNIT_CASE(apply_big_page_drops_its_small_shadow_leaves),
+	KUNIT_CASE(apply_small_page_drops_covering_big_leaf),
+	KUNIT_CASE(apply_page_not_mapped_flushes_nothing),
+	KUNIT_CASE(apply_lpid_drops_whole_tree),
+	KUNIT_CASE(apply_lpid_on_small_tree_still_flushes_lpid),
+	KUNIT_CASE(apply_all_lpids_to_each_shadow),
+	KUNIT_CASE(apply_pwc_only_keeps_every_leaf),
+	KUNIT_CASE(apply_process_scope_flushes_lpid_only),
+	KUNIT_CASE(apply_rpt_range_drops_range_only),
+	KUNIT_CASE(apply_rpt_dense_range_flushes_lpid),
+	KUNIT_CASE(apply_rpt_sparse_range_flushes_pages),
+	KUNIT_CASE(apply_rpt_whole_space_and_pate),
+	KUNIT_CASE(apply_range_beyond_tree_does_nothing),
+	{}
+};
+
+static struct kunit_suite tlbinv_apply_test_suite = {
+	.name = "khn-tlbinv-apply",
+	.init = apply_test_init,
+	.exit = apply_test_exit,
+	.test_cases = tlbinv_apply_test_cases,
+};
 
 static struct kunit_case tlbinv_test_cases[] = {
 	KUNIT_CASE_PARAM(tlbie_operands_give_papr_code_and_decision,
@@ -475,7 +873,6 @@ static struct kunit_case tlbinv_test_cases[] = {
 	KUNIT_CASE_PARAM(rpt_operands_give_papr_code_and_decision,
 			 rpt_gen_params),
 	KUNIT_CASE(rpt_refusal_leaves_decision_untouched),
-	KUNIT_CASE(rpt_range_flush_threshold_per_page_size),
 	{}
 };
 
@@ -484,4 +881,4 @@ static struct kunit_suite tlbinv_test_suite = {
 	.test_cases = tlbinv_test_cases,
 };
 
-kunit_test_suite(tlbinv_test_suite);
+kunit_test_suites(&tlbinv_test_suite, &tlbinv_apply_test_suite);
