@@ -9,6 +9,8 @@
 #   make lint          sparse (C=2), W=1, checkpatch --strict
 #   make kunit-uml     arch-neutral KUnit suites on UML
 #   make kunit-ppc     all KUnit suites in a POWER9 (powernv9) test kernel
+#   make coverage      line coverage of src/core under UML (fails below 90%)
+#   make bench         page-table library figures (prints, asserts nothing)
 #   make e2e           L0 -> L1 -> L2 in emulated POWER9 (MODE=baseline|module|both)
 #   make check         all of the above; ends with "N passed, N failed"
 
@@ -36,7 +38,7 @@ KMAKE := $(MAKE) -C $(KDIR) ARCH=powerpc CROSS_COMPILE=$(CROSS_COMPILE)
 KHN_SOURCES := Kbuild $(shell find src include uapi tests -name '*.[ch]' 2>/dev/null)
 PATCHES := $(wildcard scripts/*.patch)
 
-.PHONY: all modules setup lint kunit-uml kunit-ppc e2e check clean
+.PHONY: all modules setup lint kunit-uml kunit-ppc coverage bench e2e check clean
 all: modules $(BUILD)/l2-workload
 modules: $(BUILD)/kvm-hv.ko $(BUILD)/kvm-hv-nested.ko
 
@@ -72,6 +74,12 @@ kunit-uml: setup
 
 kunit-ppc: setup
 	scripts/kunit/ppc
+
+coverage: setup
+	scripts/coverage
+
+bench: setup
+	scripts/bench
 
 e2e: setup all
 	scripts/e2e/run --mode $(MODE) --smp $(SMP)
