@@ -28,9 +28,7 @@
 #include <asm/byteorder.h>
 
 #include "khn/hv_guest_state.h"
-
-/* MSR[LE]: the byte order the L1 vCPU runs in (ISA MSR bit 63). */
-#define KHN_MSR_LE	0x1ULL
+#include "khn/sprs.h"	/* KHN_MSR_LE: the byte order an L1 vCPU runs in */
 
 /* L0's own byte order, from the compiler: UML has no CPU_LITTLE_ENDIAN. */
 #ifdef __LITTLE_ENDIAN

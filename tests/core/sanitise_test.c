@@ -14,61 +14,6 @@
 #include "khn/sanitise.h"
 #include "khn/sprs.h"
 
-#ifdef CONFIG_PPC_BOOK3S_64
-#include <asm/reg.h>
-
-/* The arch-neutral copies are the kernel's values */
-static_assert(KHN_MSR_SF == MSR_SF && KHN_MSR_HV == MSR_HV);
-static_assert(KHN_MSR_TS_T == MSR_TS_T && KHN_MSR_TS_S == MSR_TS_S);
-static_assert(KHN_MSR_TS_MASK == MSR_TS_MASK && KHN_MSR_TM == MSR_TM);
-static_assert(KHN_MSR_VEC == MSR_VEC && KHN_MSR_VSX == MSR_VSX);
-static_assert(KHN_MSR_S == MSR_S && KHN_MSR_EE == MSR_EE);
-static_assert(KHN_MSR_PR == MSR_PR && KHN_MSR_FP == MSR_FP);
-static_assert(KHN_MSR_ME == MSR_ME && KHN_MSR_IR == MSR_IR);
-static_assert(KHN_MSR_DR == MSR_DR && KHN_MSR_RI == MSR_RI);
-static_assert(KHN_MSR_LE == MSR_LE);
-static_assert(KHN_LPCR_VPM0 == LPCR_VPM0 && KHN_LPCR_VPM1 == LPCR_VPM1);
-static_assert(KHN_LPCR_ISL == LPCR_ISL && KHN_LPCR_DPFD == LPCR_DPFD);
-static_assert(KHN_LPCR_VRMASD == LPCR_VRMASD);
-static_assert(KHN_LPCR_PECE_HVEE == LPCR_PECE_HVEE);
-static_assert(KHN_LPCR_HAIL == LPCR_HAIL && KHN_LPCR_ILE == LPCR_ILE);
-static_assert(KHN_LPCR_AIL == LPCR_AIL && KHN_LPCR_AIL_0 == LPCR_AIL_0);
-static_assert(KHN_LPCR_AIL_3 == LPCR_AIL_3 && KHN_LPCR_UPRT == LPCR_UPRT);
-static_assert(KHN_LPCR_HR == LPCR_HR && KHN_LPCR_ONL == LPCR_ONL);
-static_assert(KHN_LPCR_LD == LPCR_LD && KHN_LPCR_PECE == LPCR_PECE);
-static_assert(KHN_LPCR_MER == LPCR_MER && KHN_LPCR_GTSE == LPCR_GTSE);
-static_assert(KHN_LPCR_TC == LPCR_TC && KHN_LPCR_HEIC == LPCR_HEIC);
-static_assert(KHN_LPCR_LPES == LPCR_LPES && KHN_LPCR_HVICE == LPCR_HVICE);
-static_assert(KHN_LPCR_HDICE == LPCR_HDICE);
-static_assert(KHN_HFSCR_INTR_CAUSE == HFSCR_INTR_CAUSE);
-static_assert(KHN_HFSCR_PREFIX == HFSCR_PREFIX);
-static_assert(KHN_HFSCR_MSGP == HFSCR_MSGP && KHN_HFSCR_TAR == HFSCR_TAR);
-static_assert(KHN_HFSCR_EBB == HFSCR_EBB && KHN_HFSCR_TM == HFSCR_TM);
-static_assert(KHN_HFSCR_BHRB == HFSCR_BHRB && KHN_HFSCR_PM == HFSCR_PM);
-static_assert(KHN_HFSCR_DSCR == HFSCR_DSCR);
-static_assert(KHN_HFSCR_VECVSX == HFSCR_VECVSX && KHN_HFSCR_FP == HFSCR_FP);
-static_assert(KHN_DAWRX_DW == DAWRX_DW && KHN_DAWRX_DR == DAWRX_DR);
-static_assert(KHN_DAWRX_WT == DAWRX_WT && KHN_DAWRX_WTI == DAWRX_WTI);
-static_assert(KHN_DAWRX_HYP == DAWRX_HYP);
-static_assert(KHN_DAWRX_KERNEL == DAWRX_KERNEL);
-static_assert(KHN_DAWRX_USER == DAWRX_USER);
-static_assert(KHN_CIABR_PRIV == CIABR_PRIV);
-static_assert(KHN_CIABR_PRIV_USER == CIABR_PRIV_USER);
-static_assert(KHN_CIABR_PRIV_SUPER == CIABR_PRIV_SUPER);
-static_assert(KHN_CIABR_PRIV_HYPER == CIABR_PRIV_HYPER);
-static_assert(KHN_PCR_VEC_DIS == PCR_VEC_DIS);
-static_assert(KHN_PCR_VSX_DIS == PCR_VSX_DIS);
-static_assert(KHN_PCR_TM_DIS == PCR_TM_DIS);
-static_assert(KHN_PCR_MMA_DIS == PCR_MMA_DIS);
-static_assert(KHN_PCR_HIGH_BITS == PCR_HIGH_BITS);
-static_assert(KHN_PCR_ARCH_300 == PCR_ARCH_300);
-static_assert(KHN_PCR_ARCH_207 == PCR_ARCH_207);
-static_assert(KHN_PCR_ARCH_206 == PCR_ARCH_206);
-static_assert(KHN_PCR_ARCH_205 == PCR_ARCH_205);
-static_assert(KHN_PCR_LOW_BITS == PCR_LOW_BITS);
-static_assert(KHN_PCR_MASK == PCR_MASK);
-#endif
-
 #define BAD		KHN_H_BAD_MODE
 #define OK		KHN_H_SUCCESS
 #define RULE(r)		BIT(KHN_RULE_##r)
