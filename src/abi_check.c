@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The guest-visible layouts of uapi/khn/hv_guest_state.h, and the SPR bits
- * of include/khn/sprs.h, against the kernel's own, at build time.
+ * Every arch-neutral copy of an ABI fact against the kernel's own, at
+ * build time: the guest-visible layouts of uapi/khn/hv_guest_state.h, the
+ * PAPR numbers of uapi/khn/papr.h, the radix, TLB and SPR formats of
+ * include/khn/.
  * uapi/khn/hv_guest_state.h freezes every offset as a number so the
  * arch-neutral build checks it too; this file, built only for ppc64,
  * proves those numbers are the ones the in-tree L0 and every Linux L1 use.
@@ -9,14 +11,20 @@
  */
 
 #include <linux/build_bug.h>
+#include <linux/kvm_host.h>
 #include <linux/stddef.h>
 #include <asm/byteorder.h>
 #include <asm/hvcall.h>
+#include <asm/kvm_ppc.h>
+#include <asm/kvm_book3s.h>
 #include <asm/ptrace.h>
 #include <asm/reg.h>
 
 #include "khn/gstate.h"
+#include "khn/papr.h"
+#include "khn/radix.h"
 #include "khn/sprs.h"
+#include "khn/tlbinv.h"
 
 /* Written out, one line a field: the layout is the point of this file. */
 static_assert(offsetof(struct khn_hv_guest_state, version) ==
@@ -184,3 +192,55 @@ static_assert(KHN_PCR_ARCH_206 == PCR_ARCH_206);
 static_assert(KHN_PCR_ARCH_205 == PCR_ARCH_205);
 static_assert(KHN_PCR_LOW_BITS == PCR_LOW_BITS);
 static_assert(KHN_PCR_MASK == PCR_MASK);
+
+/* Hypercall numbers and return codes (uapi/khn/papr.h). */
+static_assert(KHN_H_SET_PARTITION_TABLE == H_SET_PARTITION_TABLE);
+static_assert(KHN_H_ENTER_NESTED == H_ENTER_NESTED);
+static_assert(KHN_H_TLB_INVALIDATE == H_TLB_INVALIDATE);
+static_assert(KHN_H_COPY_TOFROM_GUEST == H_COPY_TOFROM_GUEST);
+static_assert(KHN_H_RPT_INVALIDATE == H_RPT_INVALIDATE);
+static_assert(KHN_H_FUNCTION == H_FUNCTION);
+static_assert(KHN_H_PARAMETER == H_PARAMETER);
+static_assert(KHN_H_BAD_MODE == H_BAD_MODE);
+static_assert(KHN_H_NOT_AVAILABLE == H_NOT_AVAILABLE);
+static_assert(KHN_H_P2 == H_P2);
+static_assert(KHN_H_P3 == H_P3);
+static_assert(KHN_H_P4 == H_P4);
+static_assert(KHN_H_P5 == H_P5);
+static_assert(KHN_H_P6 == H_P6);
+static_assert(KHN_H_SUCCESS == H_SUCCESS);
+static_assert(KHN_H_HARDWARE == H_HARDWARE);
+static_assert(KHN_H_PRIVILEGE == H_PRIVILEGE);
+
+/*
+ * MMU formats and fault bits (include/khn/radix.h), tlbie and
+ * H_RPT_INVALIDATE operands (include/khn/tlbinv.h).
+ */
+static_assert(KHN_PATE0_HR == PATB_HR);
+static_assert(KHN_PATE0_RPDB == RPDB_MASK);
+static_assert(KHN_PATE0_RPDS == RPDS_MASK);
+static_assert(KHN_PATE1_GR == PATB_GR);
+static_assert(KHN_PATE1_PRTB == PRTB_MASK);
+static_assert(KHN_PATE1_PRTS == PRTS_MASK);
+static_assert(KHN_DSISR_NOHPTE == DSISR_NOHPTE);
+static_assert(KHN_DSISR_PROTFAULT == DSISR_PROTFAULT);
+static_assert(KHN_DSISR_ISSTORE == DSISR_ISSTORE);
+static_assert(KHN_DSISR_UNSUPP_MMU == DSISR_UNSUPP_MMU);
+static_assert(KHN_DSISR_PRTABLE_FAULT == DSISR_PRTABLE_FAULT);
+static_assert(KHN_SRR1_ISI_NOPT == SRR1_ISI_NOPT);
+static_assert(KHN_SRR1_ISI_N_G_OR_CIP == SRR1_ISI_N_G_OR_CIP);
+static_assert(KHN_SRR1_ISI_PROT == SRR1_ISI_PROT);
+static_assert(H_TLBIE_P1_ENC(0, 0, 1) == KHN_TLBIE_P1_R);
+static_assert(H_TLBIE_P1_ENC(0, 1, 0) == KHN_TLBIE_P1_PRS);
+static_assert(H_TLBIE_P1_ENC(3, 0, 0) == KHN_TLBIE_P1_RIC);
+static_assert(KHN_RPTI_TYPE_NESTED == H_RPTI_TYPE_NESTED);
+static_assert(KHN_RPTI_TYPE_TLB == H_RPTI_TYPE_TLB);
+static_assert(KHN_RPTI_TYPE_PWC == H_RPTI_TYPE_PWC);
+static_assert(KHN_RPTI_TYPE_PRT == H_RPTI_TYPE_PRT);
+static_assert(KHN_RPTI_TYPE_PAT == H_RPTI_TYPE_PAT);
+static_assert(KHN_RPTI_PAGE_4K == H_RPTI_PAGE_4K);
+static_assert(KHN_RPTI_PAGE_64K == H_RPTI_PAGE_64K);
+static_assert(KHN_RPTI_PAGE_2M == H_RPTI_PAGE_2M);
+static_assert(KHN_RPTI_PAGE_1G == H_RPTI_PAGE_1G);
+static_assert(KHN_RPTI_PAGE_ALL == H_RPTI_PAGE_ALL);
+static_assert(KHN_H_UNSUPPORTED == H_UNSUPPORTED);

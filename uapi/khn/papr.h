@@ -2,7 +2,7 @@
 /*
  * PAPR facts of the nested-HV ABI that L1 sees: hypercall numbers and
  * return codes.  Kept free of arch headers so the arch-neutral core and its
- * UML tests use the same values as the ppc64 build; src/main.c checks them
+ * UML tests use the same values as the ppc64 build; src/abi_check.c checks them
  * against <asm/hvcall.h> at compile time.
  */
 #ifndef _UAPI_KHN_PAPR_H
