@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Per-VM counters of the nested-HV implementation, read from debugfs
+ * (kvm-hv-nested/vm-<pid>-<n>/stats).  Lock-free: every counter is an
+ * atomic64, bumped from hypercall, exit and MMU-notifier paths alike.
+ */
+#ifndef _KHN_STATS_H
+#define _KHN_STATS_H
+
+#include <linux/atomic.h>
+#include <linux/types.h>
+
+enum khn_stat {
+	KHN_STAT_SET_PTCR,		/* H_SET_PARTITION_TABLE accepted */
+	KHN_STAT_ENTER,			/* H_ENTER_NESTED calls */
+	KHN_STAT_ENTER_REFUSED,		/* ... answered with an error */
+	KHN_STAT_ENTER_INTERRUPTED,	/* ... ended by a signal: H_INTERRUPT */
+	KHN_STAT_EXIT_HDEC,		/* L2 exits, by cause */
+	KHN_STAT_EXIT_EXTERNAL,
+	KHN_STAT_EXIT_HDSI,
+	KHN_STAT_EXIT_HISI,
+	KHN_STAT_EXIT_HCALL,
+	KHN_STAT_EXIT_HFAC,
+	KHN_STAT_EXIT_HEAI,
+	KHN_STAT_EXIT_DOORBELL,
+	KHN_STAT_EXIT_OTHER,
+	KHN_STAT_FAULT_RESOLVED,	/* shadow entry inserted by L0 */
+	KHN_STAT_FAULT_REFLECTED,	/* HDSI/HISI handed to L1 */
+	KHN_STAT_FAULT_RETRY,		/* raced or transient: L2 retries */
+	KHN_STAT_TLB_INVALIDATE,	/* H_TLB_INVALIDATE calls */
+	KHN_STAT_RPT_INVALIDATE,	/* nested H_RPT_INVALIDATE calls */
+	KHN_STAT_HW_FLUSH,		/* hardware TLB/PWC flushes issued */
+	KHN_STAT_RMAP_UNMAP,		/* shadow leaves dropped for L1 changes */
+	KHN_STAT_COPY,			/* H_COPY_TOFROM_GUEST calls */
+	KHN_STAT_GUESTS_CREATED,	/* nested guests created */
+	KHN_STAT_GUESTS_FREED,		/* ... and freed */
+	KHN_STAT_NR,
+};
+
+/**
+ * struct khn_stats - one VM's counters
+ * @c: indexed by enum khn_stat
+ */
+struct khn_stats {
+	atomic64_t c[KHN_STAT_NR];
+};
+
+static inline void khn_stat_add(struct khn_stats *s, enum khn_stat i, long n)
+{
+	atomic64_add(n, &s->c[i]);
+}
+
+static inline void khn_stat_inc(struct khn_stats *s, enum khn_stat i)
+{
+	atomic64_inc(&s->c[i]);
+}
+
+const char *khn_stat_name(enum khn_stat i);
+
+#endif /* _KHN_STATS_H */

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Kernel-side state of the nested-HV implementation: one struct khn_vm
+ * per L1 VM and one struct khn_l2 per nested guest of that L1.  This is
+ * the kvm-hv glue; the arch-neutral pieces it assembles live in
+ * include/khn/{guests,shadow,l1walk,nrmap,tlbinv}.h.
+ *
+ * Locking, outermost first:
+ *   khn_l2.lock (mutex)	serialises faults, PATE refreshes, tlbies and
+ *				copies of one L2; may sleep under it
+ *   kvm->mmu_lock (spinlock)	every change to a shadow tree and to the
+ *				VM's nested rmap, and @by_shadow writes
+ *   guests table xa_lock	membership of the nested-guest table only
+ * The hardware walks a shadow tree whenever an L2 vCPU runs; the shadow
+ * library orders its stores for that.
+ */
+#ifndef _KHN_VM_H
+#define _KHN_VM_H
+
+#include <linux/kvm_host.h>
+#include <linux/mutex.h>
+#include <linux/xarray.h>
+#include <asm/kvm_book3s_64.h>
+
+#include "khn/guests.h"
+#include "khn/l1walk.h"
+#include "khn/nrmap.h"
+#include "khn/shadow.h"
+#include "khn/stats.h"
+
+struct dentry;
+
+/**
+ * struct khn_vm - what kvm-hv-nested keeps for one L1 VM
+ * @kvm:	the L1 VM
+ * @node:	in the module's VM list (RCU)
+ * @guests:	the L1's nested guests, by L1 LPID
+ * @by_shadow:	shadow LPID -> struct khn_l2, written under kvm->mmu_lock
+ * @nrmap:	L1-real page -> shadow entries; under kvm->mmu_lock
+ * @ptcr_lock:	serialises H_SET_PARTITION_TABLE against itself
+ * @ptcr:	L1's partition table register (0: none registered)
+ * @stats:	counters, see include/khn/stats.h
+ * @debugfs:	this VM's debugfs directory
+ * @id:		sequence number, for the debugfs name
+ */
+struct khn_vm {
+	struct kvm *kvm;
+	struct list_head node;
+	struct khn_guests guests;
+	struct xarray by_shadow;
+	struct khn_nrmap nrmap;
+	struct mutex ptcr_lock;
+	u64 ptcr;
+	struct khn_stats stats;
+	struct dentry *debugfs;
+	unsigned int id;
+};
+
+/**
+ * struct khn_l2 - one nested guest (an L2 as L1 names it)
+ * @kng:	the part kvm-hv reads while the L2 runs (vcpu->arch.nested):
+ *		shadow_lpid, need_tlb_flush, prev_cpu[]; @kng.l1_lpid too
+ * @vm:		owning VM
+ * @g:		entry in @vm->guests; its refcount is the L2's
+ * @lock:	see the locking rule above
+ * @sh:		the shadow partition-scoped tree (hardware walks it)
+ * @pate:	L1's partition table entry for this L2, when @pate_ok
+ * @pate_ok:	@pate was read and is valid
+ */
+struct khn_l2 {
+	struct kvm_nested_guest kng;
+	struct khn_vm *vm;
+	struct khn_guest *g;
+	struct mutex lock;
+	struct khn_shadow sh;
+	struct khn_pate pate;
+	bool pate_ok;
+};
+
+static inline struct khn_l2 *khn_l2_of_vcpu(struct kvm_vcpu *vcpu)
+{
+	return container_of(vcpu->arch.nested, struct khn_l2, kng);
+}
+
+/* vm.c */
+int khn_vm_create(struct kvm *kvm);
+void khn_vm_destroy(struct kvm *kvm);
+struct khn_vm *khn_vm_of(struct kvm *kvm);
+struct khn_l2 *khn_l2_get(struct khn_vm *vm, u32 l1_lpid, bool create);
+void khn_l2_put(struct khn_l2 *l2);
+unsigned int khn_vm_drop_all(struct khn_vm *vm);
+int khn_l2_refresh_pate(struct khn_l2 *l2);
+
+/* mmu.c */
+extern const struct khn_mm_ops khn_l0_mm_ops;
+extern const struct khn_tlb_ops khn_l0_tlb_ops;
+void khn_l1_mem_init(struct khn_l1_mem *mem, struct kvm *kvm);
+long khn_l2_unmap(struct khn_l2 *l2, u64 start, u64 end);
+int khn_nested_page_fault(struct kvm_vcpu *vcpu);
+void khn_rmap_drop_range(struct kvm *kvm, u64 gpa, u64 hpa, u64 size);
+void khn_rmap_rc(struct kvm *kvm, u64 gpa, u64 nbytes, u64 clr, u64 set);
+
+/* debugfs / trace (stats.c) */
+void khn_vm_debugfs_add(struct khn_vm *vm);
+void khn_vm_debugfs_remove(struct khn_vm *vm);
+
+#endif /* _KHN_VM_H */
