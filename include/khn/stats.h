@@ -57,4 +57,26 @@ static inline void khn_stat_inc(struct khn_stats *s, enum khn_stat i)
 
 const char *khn_stat_name(enum khn_stat i);
 
+/*
+ * Module-wide counts of live objects, read from debugfs
+ * (kvm-hv-nested/live): all must be zero once every VM is gone.
+ */
+enum khn_live {
+	KHN_LIVE_VMS,			/* struct khn_vm */
+	KHN_LIVE_L2S,			/* struct khn_l2 */
+	KHN_LIVE_SHADOW_TABLES,		/* shadow tree tables */
+	KHN_LIVE_LPIDS,			/* shadow LPIDs held */
+	KHN_LIVE_NRMAP_BYTES,		/* nested rmap memory */
+	KHN_LIVE_NR,
+};
+
+extern atomic_long_t khn_live[KHN_LIVE_NR];
+
+static inline void khn_live_add(enum khn_live i, long n)
+{
+	atomic_long_add(n, &khn_live[i]);
+}
+
+const char *khn_live_name(enum khn_live i);
+
 #endif /* _KHN_STATS_H */
