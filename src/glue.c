@@ -20,6 +20,8 @@
 #include <asm/kvm_book3s.h>
 
 #include "khn/glue.h"
+#include "khn/run.h"
+#include "khn/vm.h"
 
 static atomic64_t khn_op_counts[KHN_OP_NR];
 
@@ -70,83 +72,79 @@ const char *khn_op_name(enum khn_op op)
 }
 EXPORT_SYMBOL_IF_KUNIT(khn_op_name);
 
-static int khn_vm_init(struct kvm *kvm)
+static int glue_vm_init(struct kvm *kvm)
 {
 	khn_count(KHN_OP_VM_INIT);
-	return 0;
+	return khn_vm_create(kvm);
 }
 
-static void khn_vm_destroy(struct kvm *kvm)
+static void glue_vm_destroy(struct kvm *kvm)
 {
 	khn_count(KHN_OP_VM_DESTROY);
+	khn_vm_destroy(kvm);
 }
 
-/*
- * Allow KVM_CAP_PPC_NESTED_HV: kvm-hv has checked the host already, and an
- * L1 started with cap-nested-hv=on must get as far as asking, so that the
- * H_FUNCTION answer below is what it sees.
- */
-static int khn_enable_nested(struct kvm *kvm)
+/* Allow KVM_CAP_PPC_NESTED_HV: kvm-hv has checked the host already. */
+static int glue_enable_nested(struct kvm *kvm)
 {
 	khn_count(KHN_OP_ENABLE_NESTED);
 	return 0;
 }
 
-/* No nested guest is ever created yet: nothing to release. */
-static void khn_release_all_nested(struct kvm *kvm)
+static void glue_release_all_nested(struct kvm *kvm)
 {
+	struct khn_vm *vm = khn_vm_of(kvm);
+
 	khn_count(KHN_OP_RELEASE_ALL);
+	if (vm)
+		khn_vm_drop_all(vm);
 }
 
-static long khn_h_set_partition_table(struct kvm_vcpu *vcpu)
+static long glue_h_set_partition_table(struct kvm_vcpu *vcpu)
 {
 	khn_count(KHN_OP_H_SET_PARTITION_TABLE);
-	return H_FUNCTION;
+	return khn_h_set_partition_table(vcpu);
 }
 
-static long khn_h_enter_nested(struct kvm_vcpu *vcpu)
+static long glue_h_enter_nested(struct kvm_vcpu *vcpu)
 {
 	khn_count(KHN_OP_H_ENTER_NESTED);
-	return H_FUNCTION;
+	return khn_h_enter_nested(vcpu);
 }
 
-static long khn_h_tlb_invalidate(struct kvm_vcpu *vcpu)
+static long glue_h_tlb_invalidate(struct kvm_vcpu *vcpu)
 {
 	khn_count(KHN_OP_H_TLB_INVALIDATE);
-	return H_FUNCTION;
+	return khn_h_tlb_invalidate(vcpu);
 }
 
-static long khn_h_copy_tofrom_guest(struct kvm_vcpu *vcpu)
+static long glue_h_copy_tofrom_guest(struct kvm_vcpu *vcpu)
 {
 	khn_count(KHN_OP_H_COPY_TOFROM_GUEST);
-	return H_FUNCTION;
+	return khn_h_copy_tofrom_guest(vcpu);
 }
 
-static long khn_h_rpt_invalidate_nested(struct kvm_vcpu *vcpu, u64 lpid,
+static long glue_h_rpt_invalidate_nested(struct kvm_vcpu *vcpu, u64 lpid,
 					u64 type, u64 pg_sizes, u64 start,
 					u64 end)
 {
 	khn_count(KHN_OP_H_RPT_INVALIDATE);
-	return H_FUNCTION;
+	return khn_h_rpt_invalidate_nested(vcpu, lpid, type, pg_sizes, start,
+					   end);
 }
 
-/*
- * H_ENTER_NESTED never enters an L2 yet, so kvm-hv cannot see an L2 exit.
- * Should it, return to the host rather than guess what L1 expects.
- */
-static int khn_nested_exit(struct kvm_vcpu *vcpu)
+static int glue_nested_exit(struct kvm_vcpu *vcpu)
 {
 	khn_count(KHN_OP_NESTED_EXIT);
-	WARN_ONCE(1, "kvm-hv-nested: L2 exit with no L2 entered\n");
-	return RESUME_HOST;
+	return khn_nested_exit(vcpu);
 }
 
 /*
  * kvm-hv hands over an rmap entry only from its own nested fault path,
- * which never runs while this module is registered.  Take ownership and
- * free it, so nothing leaks if that ever changes.
+ * which never runs while this module is registered (ours keeps its own
+ * rmap).  Take ownership and free it, so nothing leaks if that changes.
  */
-static void khn_rmap_insert(struct kvm *kvm, unsigned long *rmapp,
+static void glue_rmap_insert(struct kvm *kvm, unsigned long *rmapp,
 			    struct rmap_nested **n_rmap)
 {
 	khn_count(KHN_OP_RMAP_INSERT);
@@ -154,39 +152,41 @@ static void khn_rmap_insert(struct kvm *kvm, unsigned long *rmapp,
 	*n_rmap = NULL;
 }
 
-/* No shadow mapping exists yet, so no L1 change has one to drop. */
-static void khn_rmap_remove_range(struct kvm *kvm,
+/* L1's mapping of an L1 range goes: so do the shadows made from it. */
+static void glue_rmap_remove_range(struct kvm *kvm,
 				  const struct kvm_memory_slot *memslot,
 				  unsigned long gpa, unsigned long hpa,
 				  unsigned long size)
 {
 	khn_count(KHN_OP_RMAP_REMOVE_RANGE);
+	khn_rmap_drop_range(kvm, gpa, hpa, size);
 }
 
-static void khn_rmap_update_rc(struct kvm *kvm,
+static void glue_rmap_update_rc(struct kvm *kvm,
 			       const struct kvm_memory_slot *memslot,
 			       unsigned long gpa, unsigned long clr,
 			       unsigned long set, unsigned long nbytes)
 {
 	khn_count(KHN_OP_RMAP_UPDATE_RC);
+	khn_rmap_rc(kvm, gpa, nbytes, clr, set);
 }
 
 const struct kvmhv_nested_ops khn_nested_ops = {
 	.owner			= THIS_MODULE,
 	.name			= KBUILD_MODNAME,
-	.vm_init		= khn_vm_init,
-	.vm_destroy		= khn_vm_destroy,
-	.enable_nested		= khn_enable_nested,
-	.release_all_nested	= khn_release_all_nested,
-	.h_set_partition_table	= khn_h_set_partition_table,
-	.h_enter_nested		= khn_h_enter_nested,
-	.h_tlb_invalidate	= khn_h_tlb_invalidate,
-	.h_copy_tofrom_guest	= khn_h_copy_tofrom_guest,
-	.h_rpt_invalidate_nested = khn_h_rpt_invalidate_nested,
-	.nested_exit		= khn_nested_exit,
-	.rmap_insert		= khn_rmap_insert,
-	.rmap_remove_range	= khn_rmap_remove_range,
-	.rmap_update_rc		= khn_rmap_update_rc,
+	.vm_init		= glue_vm_init,
+	.vm_destroy		= glue_vm_destroy,
+	.enable_nested		= glue_enable_nested,
+	.release_all_nested	= glue_release_all_nested,
+	.h_set_partition_table	= glue_h_set_partition_table,
+	.h_enter_nested		= glue_h_enter_nested,
+	.h_tlb_invalidate	= glue_h_tlb_invalidate,
+	.h_copy_tofrom_guest	= glue_h_copy_tofrom_guest,
+	.h_rpt_invalidate_nested = glue_h_rpt_invalidate_nested,
+	.nested_exit		= glue_nested_exit,
+	.rmap_insert		= glue_rmap_insert,
+	.rmap_remove_range	= glue_rmap_remove_range,
+	.rmap_update_rc		= glue_rmap_update_rc,
 };
 EXPORT_SYMBOL_IF_KUNIT(khn_nested_ops);
 

@@ -35,6 +35,7 @@ struct dentry;
  * @kvm:	the L1 VM
  * @node:	in the module's VM list (RCU)
  * @guests:	the L1's nested guests, by L1 LPID
+ * @guests_ops:	shadow LPIDs and per-L2 state for @guests
  * @by_shadow:	shadow LPID -> struct khn_l2, written under kvm->mmu_lock
  * @nrmap:	L1-real page -> shadow entries; under kvm->mmu_lock
  * @ptcr_lock:	serialises H_SET_PARTITION_TABLE against itself
@@ -47,6 +48,7 @@ struct khn_vm {
 	struct kvm *kvm;
 	struct list_head node;
 	struct khn_guests guests;
+	struct khn_guests_ops guests_ops;
 	struct xarray by_shadow;
 	struct khn_nrmap nrmap;
 	struct mutex ptcr_lock;
@@ -63,6 +65,7 @@ struct khn_vm {
  * @vm:		owning VM
  * @g:		entry in @vm->guests; its refcount is the L2's
  * @lock:	see the locking rule above
+ * @tlb_ops:	hardware invalidation of the shadow LPID, counted
  * @sh:		the shadow partition-scoped tree (hardware walks it)
  * @pate:	L1's partition table entry for this L2, when @pate_ok
  * @pate_ok:	@pate was read and is valid
@@ -72,6 +75,7 @@ struct khn_l2 {
 	struct khn_vm *vm;
 	struct khn_guest *g;
 	struct mutex lock;
+	struct khn_tlb_ops tlb_ops;
 	struct khn_shadow sh;
 	struct khn_pate pate;
 	bool pate_ok;
@@ -93,7 +97,7 @@ int khn_l2_refresh_pate(struct khn_l2 *l2);
 
 /* mmu.c */
 extern const struct khn_mm_ops khn_l0_mm_ops;
-extern const struct khn_tlb_ops khn_l0_tlb_ops;
+void khn_l2_tlb_ops_init(struct khn_l2 *l2);
 void khn_l1_mem_init(struct khn_l1_mem *mem, struct kvm *kvm);
 long khn_l2_unmap(struct khn_l2 *l2, u64 start, u64 end);
 int khn_nested_page_fault(struct kvm_vcpu *vcpu);

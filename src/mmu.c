@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The shadow MMU of an L2, on kvm-hv: L1 memory for the tree walker, L0
+ * memory and TLB invalidation for the shadow trees, the fault path that
+ * fills a shadow tree, and the reverse-map hooks that keep shadows
+ * coherent with L1's own partition-scoped mappings.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kvm_host.h>
+#include <linux/slab.h>
+#include <asm/kvm_ppc.h>
+#include <asm/kvm_book3s.h>
+#include <asm/kvm_book3s_64.h>
+#include <asm/pgtable.h>
+#include <asm/tlbflush.h>
+
+#include "khn/radix.h"
+#include "khn/vm.h"
+#include "trace.h"
+
+/* L1 memory, as the walker reads it: kvm->srcu is held by the caller. */
+static int khn_l1_read(void *ctx, u64 ra, void *buf, size_t len)
+{
+	return kvm_read_guest(ctx, ra, buf, len) ? -EFAULT : 0;
+}
+
+/* L0 never sets R/C in L1's tree: L1 does it when the fault is reflected. */
+static int khn_l1_cmpxchg(void *ctx, u64 ra, __be64 old, __be64 new)
+{
+	return -EOPNOTSUPP;
+}
+
+/**
+ * khn_l1_mem_init() - L1 memory access for the tree walker
+ * @mem:	filled in
+ * @kvm:	the L1 VM; its srcu must be held while @mem is used
+ */
+void khn_l1_mem_init(struct khn_l1_mem *mem, struct kvm *kvm)
+{
+	mem->read = khn_l1_read;
+	mem->cmpxchg_be64 = khn_l1_cmpxchg;
+	mem->ctx = kvm;
+}
+
+/*
+ * Shadow tables: called under kvm->mmu_lock, so never sleep.  Power-of-2
+ * kmalloc objects are naturally aligned, as the radix format requires.
+ */
+static void *khn_zalloc_table(size_t size)
+{
+	void *t = kzalloc(size, GFP_NOWAIT | __GFP_NOWARN | __GFP_ACCOUNT);
+
+	if (t)
+		khn_live_add(KHN_LIVE_SHADOW_TABLES, 1);
+	return t;
+}
+
+static void khn_free_table(void *table, size_t size)
+{
+	kfree(table);
+	khn_live_add(KHN_LIVE_SHADOW_TABLES, -1);
+}
+
+static u64 khn_virt_to_phys(void *va)
+{
+	return __pa(va);
+}
+
+static void *khn_phys_to_virt(u64 pa)
+{
+	return __va(pa);
+}
+
+/* Order table stores before the hardware walks the new entries. */
+static void khn_ptesync(void)
+{
+	asm volatile("ptesync" : : : "memory");
+}
+
+const struct khn_mm_ops khn_l0_mm_ops = {
+	.zalloc_table	= khn_zalloc_table,
+	.free_table	= khn_free_table,
+	.virt_to_phys	= khn_virt_to_phys,
+	.phys_to_virt	= khn_phys_to_virt,
+	.sync		= khn_ptesync,
+};
+
+static void khn_flush_page(void *ctx, u32 lpid, u64 addr, unsigned int shift)
+{
+	struct khn_l2 *l2 = ctx;
+
+	radix__flush_tlb_lpid_page(lpid, addr, 1UL << shift);
+	khn_stat_inc(&l2->vm->stats, KHN_STAT_HW_FLUSH);
+}
+
+static void khn_flush_pwc(void *ctx, u32 lpid)
+{
+	struct khn_l2 *l2 = ctx;
+
+	radix__flush_pwc_lpid(lpid);
+	khn_stat_inc(&l2->vm->stats, KHN_STAT_HW_FLUSH);
+}
+
+static void khn_flush_lpid(void *ctx, u32 lpid)
+{
+	struct khn_l2 *l2 = ctx;
+
+	radix__flush_all_lpid(lpid);
+	khn_stat_inc(&l2->vm->stats, KHN_STAT_HW_FLUSH);
+}
+
+/**
+ * khn_l2_tlb_ops_init() - hardware invalidation for an L2's shadow LPID
+ * @l2:		the L2; its flushes are counted in its VM's stats
+ */
+void khn_l2_tlb_ops_init(struct khn_l2 *l2)
+{
+	l2->tlb_ops.flush_page = khn_flush_page;
+	l2->tlb_ops.flush_pwc = khn_flush_pwc;
+	l2->tlb_ops.flush_lpid = khn_flush_lpid;
+	l2->tlb_ops.ctx = l2;
+}
+
+/**
+ * khn_l2_unmap() - drop an L2's shadow leaves in a range
+ * @l2:		the L2
+ * @start:	first L2-real address, 4K aligned
+ * @end:	one past the last, 4K aligned, > @start, <= 2^52
+ *
+ * Takes kvm->mmu_lock.  The nested rmap keeps entries for the leaves
+ * dropped: a stale entry is checked against the shadow before use.
+ *
+ * Return: leaves dropped, or -EINVAL for a bad range.
+ */
+long khn_l2_unmap(struct khn_l2 *l2, u64 start, u64 end)
+{
+	struct kvm *kvm = l2->vm->kvm;
+	long n;
+
+	spin_lock(&kvm->mmu_lock);
+	n = khn_shadow_unmap(&l2->sh, start, end, NULL, NULL);
+	spin_unlock(&kvm->mmu_lock);
+	return n;
+}
+
+/* Hand the fault to L1, with the status bits of the failed walk. */
+static int khn_reflect(struct kvm_vcpu *vcpu, const struct khn_fault *f,
+		       bool ifetch)
+{
+	u32 store = vcpu->arch.fault_dsisr & KHN_DSISR_ISSTORE;
+
+	if (f->err == KHN_WALK_READ_FAULT)
+		vcpu->arch.fault_gpa = f->entry_ra;
+	if (ifetch) {
+		vcpu->arch.fault_dsisr = f->srr1;
+		vcpu->arch.shregs.msr &= SRR1_MSR_BITS;
+		vcpu->arch.shregs.msr |= f->srr1;
+	} else {
+		vcpu->arch.fault_dsisr = f->dsisr | store;
+	}
+	return RESUME_HOST;
+}
+
+static unsigned int khn_level_shift(unsigned int level)
+{
+	if (level == 2)
+		return PUD_SHIFT;
+	if (level == 1)
+		return PMD_SHIFT;
+	return PAGE_SHIFT;
+}
+
+/*
+ * L0's own mapping of an L1-real address: look it up, or fault it in
+ * (kvm-hv's path for L1's own faults).  Returns 0 with the PTE and its
+ * shift, or RESUME_GUEST when the L2 should simply retry.
+ */
+static int khn_l0_pte(struct kvm_vcpu *vcpu, struct kvm_memory_slot *slot,
+		      u64 gpa, bool writing, bool ro, u64 *pte,
+		      unsigned int *shift)
+{
+	struct kvm *kvm = vcpu->kvm;
+	unsigned int level, hshift = 0;
+	pte_t *ptep, p = __pte(0);
+	u64 need = _PAGE_PRESENT | _PAGE_ACCESSED;
+
+	if (writing)
+		need |= _PAGE_WRITE | _PAGE_DIRTY;
+
+	spin_lock(&kvm->mmu_lock);
+	ptep = find_kvm_secondary_pte(kvm, gpa, &hshift);
+	if (ptep)
+		p = READ_ONCE(*ptep);
+	spin_unlock(&kvm->mmu_lock);
+
+	if (pte_present(p) && (pte_val(p) & need) == need) {
+		*pte = pte_val(p);
+		*shift = hshift ? hshift : PAGE_SHIFT;
+		return 0;
+	}
+	/* Also sets R (and C for a write) when the entry is there already. */
+	if (kvmppc_book3s_instantiate_page(vcpu, gpa, slot, writing, ro, &p,
+					   &level))
+		return RESUME_GUEST;
+	*pte = pte_val(p);
+	*shift = khn_level_shift(level);
+	return 0;
+}
+
+/*
+ * Fill the shadow for one fault; l2->lock held.  Returns RESUME_GUEST
+ * (resolved or retry) or RESUME_HOST (reflected: the trap goes to L1).
+ */
+static int khn_fault_locked(struct kvm_vcpu *vcpu, struct khn_l2 *l2,
+			    bool ifetch, int *outcome, u64 *l1_ra_out,
+			    unsigned int *shift_out)
+{
+	struct kvm *kvm = vcpu->kvm;
+	struct khn_vm *vm = l2->vm;
+	u64 dsisr = vcpu->arch.fault_dsisr;
+	bool writing = dsisr & KHN_DSISR_ISSTORE;
+	unsigned int access, l0_shift, shift;
+	struct kvm_memory_slot *slot;
+	struct khn_l1_mem mem;
+	struct khn_xlate xl;
+	struct khn_fault f;
+	unsigned long mmu_seq;
+	size_t before;
+	u64 l2_ra, l0_pte, pa, attrs, l1_base;
+	int err;
+
+	*outcome = 1;
+	if (!l2->pate_ok && khn_l2_refresh_pate(l2))
+		return RESUME_HOST;
+
+	l2_ra = vcpu->arch.fault_gpa & ~0xF000000000000FFFULL;
+	if (!(dsisr & KHN_DSISR_PRTABLE_FAULT))
+		l2_ra |= vcpu->arch.fault_dar & 0xFFF;
+	access = ifetch ? KHN_ACC_EXEC :
+		 writing ? KHN_ACC_WRITE : KHN_ACC_READ;
+
+	khn_l1_mem_init(&mem, kvm);
+	err = khn_l1_walk(&mem, &l2->pate, l2_ra, access, false, &xl, &f);
+	if (err == KHN_WALK_RETRY) {
+		*outcome = 2;
+		return RESUME_GUEST;
+	}
+	if (err) {
+		/* What the shadow still maps here, L1 no longer does. */
+		khn_l2_unmap(l2, l2_ra & ~0xFFFULL, (l2_ra & ~0xFFFULL) + 4096);
+		return khn_reflect(vcpu, &f, ifetch);
+	}
+	*l1_ra_out = xl.l1_ra;
+
+	/* L1 keeps R/C of its own leaves: let it set them, then retry. */
+	if (!(xl.pte & KHN_RPTE_R) || (writing && !(xl.pte & KHN_RPTE_C)))
+		return RESUME_HOST;
+
+	slot = gfn_to_memslot(kvm, xl.l1_ra >> PAGE_SHIFT);
+	if (!slot || (slot->flags & KVM_MEMSLOT_INVALID)) {
+		/* Not L1 memory: L1 handles it (emulated MMIO of its own). */
+		return RESUME_HOST;
+	}
+	if ((slot->flags & KVM_MEM_READONLY) && writing) {
+		kvmppc_core_queue_data_storage(vcpu,
+				kvmppc_get_msr(vcpu) & SRR1_PREFIXED,
+				vcpu->arch.fault_dar,
+				DSISR_ISSTORE | DSISR_PROTFAULT);
+		*outcome = 2;
+		return RESUME_GUEST;
+	}
+
+	mmu_seq = kvm->mmu_invalidate_seq;
+	smp_rmb();
+	*outcome = 2;
+	if (khn_l0_pte(vcpu, slot, xl.l1_ra, writing,
+		       slot->flags & KVM_MEM_READONLY, &l0_pte, &l0_shift))
+		return RESUME_GUEST;
+
+	shift = khn_shadow_fit_shift(&l2->sh, min(xl.shift, l0_shift));
+	if (!shift) {
+		/* An L1 leaf smaller than the shadow's smallest page. */
+		f.err = KHN_WALK_BAD_LEAF;
+		f.dsisr = KHN_DSISR_UNSUPP_MMU;
+		f.srr1 = KHN_DSISR_UNSUPP_MMU;
+		*outcome = 1;
+		return khn_reflect(vcpu, &f, ifetch);
+	}
+	*shift_out = shift;
+	pa = (l0_pte & PTE_RPN_MASK & ~((1ULL << l0_shift) - 1)) |
+	     (xl.l1_ra & ((1ULL << l0_shift) - 1) & ~((1ULL << shift) - 1));
+	l1_base = xl.l1_ra & ~((1ULL << shift) - 1);
+	l2_ra &= ~((1ULL << shift) - 1);
+	attrs = khn_combine_attrs(xl.pte, l0_pte, access);
+
+	spin_lock(&kvm->mmu_lock);
+	if (mmu_invalidate_retry(kvm, mmu_seq)) {
+		spin_unlock(&kvm->mmu_lock);
+		return RESUME_GUEST;
+	}
+	before = vm->nrmap.bytes;
+	err = khn_nrmap_add(&vm->nrmap, l1_base, l2->kng.shadow_lpid, l2_ra,
+			    shift, GFP_NOWAIT | __GFP_NOWARN);
+	khn_live_add(KHN_LIVE_NRMAP_BYTES, (long)vm->nrmap.bytes - before);
+	if (!err)
+		err = khn_shadow_map(&l2->sh, l2_ra, pa, shift, attrs);
+	spin_unlock(&kvm->mmu_lock);
+	if (err)
+		return RESUME_GUEST;	/* no memory: a stale rmap is harmless */
+	*outcome = 0;
+	return RESUME_GUEST;
+}
+
+/**
+ * khn_nested_page_fault() - an HDSI or HISI of a running L2
+ * @vcpu:	the vCPU, in its L2 (vcpu->arch.nested set); fault_dar,
+ *		fault_dsisr and fault_gpa describe the fault (for an HISI,
+ *		fault_dar is the PC)
+ *
+ * Walks L1's tree for the L2; a translation L1 has is faulted into L0
+ * and installed in the shadow tree, anything else goes to L1 with the
+ * status bits the hardware would have given it.  Kept out of line and
+ * global: the e2e harness counts its calls with a kprobe.
+ *
+ * Return: RESUME_GUEST (resolved, or retry) or RESUME_HOST (reflect).
+ */
+noinline int khn_nested_page_fault(struct kvm_vcpu *vcpu)
+{
+	struct khn_l2 *l2 = khn_l2_of_vcpu(vcpu);
+	struct khn_vm *vm = l2->vm;
+	bool ifetch = vcpu->arch.trap == BOOK3S_INTERRUPT_H_INST_STORAGE;
+	unsigned int shift = 0;
+	u64 l1_ra = 0;
+	int outcome, r, idx;
+
+	mutex_lock(&l2->lock);
+	idx = srcu_read_lock(&vcpu->kvm->srcu);
+	r = khn_fault_locked(vcpu, l2, ifetch, &outcome, &l1_ra, &shift);
+	srcu_read_unlock(&vcpu->kvm->srcu, idx);
+	mutex_unlock(&l2->lock);
+
+	khn_stat_inc(&vm->stats, outcome == 0 ? KHN_STAT_FAULT_RESOLVED :
+				 outcome == 1 ? KHN_STAT_FAULT_REFLECTED :
+						KHN_STAT_FAULT_RETRY);
+	trace_khn_fault(l2->kng.l1_lpid, vcpu->arch.fault_gpa, l1_ra, shift,
+			outcome);
+	return r;
+}
+
+struct khn_rmap_walk {
+	struct khn_vm *vm;
+	u64 hpa;
+	u64 size;
+	u64 clr;
+	u64 set;
+	bool rc;
+	long dropped;
+};
+
+/* One shadow leaf derived from the L1 range: drop it or update its R/C. */
+static void khn_rmap_one(void *arg, u32 lpid, u64 l2_ra, unsigned int shift)
+{
+	struct khn_rmap_walk *w = arg;
+	struct khn_l2 *l2 = xa_load(&w->vm->by_shadow, lpid);
+	unsigned int sshift;
+	u64 pte, pa;
+
+	if (!l2 || khn_shadow_lookup(&l2->sh, l2_ra, &pte, &sshift))
+		return;
+	if (w->rc) {
+		khn_shadow_update_rc(&l2->sh, l2_ra, w->clr, w->set);
+		return;
+	}
+	/* A stale entry: the L2 address now maps another page. */
+	pa = pte & KHN_RPTE_RPN;
+	if (pa + (1ULL << sshift) <= w->hpa || pa >= w->hpa + w->size)
+		return;
+	if (khn_shadow_unmap(&l2->sh, l2_ra, l2_ra + (1ULL << shift),
+			     NULL, NULL) > 0)
+		w->dropped++;
+}
+
+/**
+ * khn_rmap_drop_range() - L1's mapping of an L1-real range is going away
+ * @kvm:	the L1 VM; kvm->mmu_lock held
+ * @gpa:	first L1-real address
+ * @hpa:	host real address it was mapped to
+ * @size:	bytes
+ */
+void khn_rmap_drop_range(struct kvm *kvm, u64 gpa, u64 hpa, u64 size)
+{
+	struct khn_vm *vm = khn_vm_of(kvm);
+	struct khn_rmap_walk w = { .vm = vm, .hpa = hpa, .size = size };
+	size_t before;
+
+	if (!vm || !size || gpa + size < gpa)
+		return;
+	before = vm->nrmap.bytes;
+	khn_nrmap_for_range(&vm->nrmap, gpa, gpa + size, true, khn_rmap_one,
+			    &w);
+	khn_live_add(KHN_LIVE_NRMAP_BYTES, (long)vm->nrmap.bytes - before);
+	if (w.dropped)
+		khn_stat_add(&vm->stats, KHN_STAT_RMAP_UNMAP, w.dropped);
+}
+
+/**
+ * khn_rmap_rc() - R/C bits changed on L1's mapping of an L1-real range
+ * @kvm:	the L1 VM; kvm->mmu_lock held
+ * @gpa:	first L1-real address
+ * @nbytes:	bytes
+ * @clr:	R/C bits cleared
+ * @set:	R/C bits set
+ */
+void khn_rmap_rc(struct kvm *kvm, u64 gpa, u64 nbytes, u64 clr, u64 set)
+{
+	struct khn_vm *vm = khn_vm_of(kvm);
+	struct khn_rmap_walk w = {
+		.vm = vm, .clr = clr, .set = set, .rc = true,
+	};
+
+	if (!vm || !nbytes || gpa + nbytes < gpa)
+		return;
+	khn_nrmap_for_range(&vm->nrmap, gpa, gpa + nbytes, false,
+			    khn_rmap_one, &w);
+}

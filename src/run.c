@@ -1,0 +1,494 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The L2 run path: H_ENTER_NESTED switches an L1 vCPU to the state L1
+ * described for its L2 (checked by the sanitise rules), runs it on
+ * kvm-hv's own entry path with the L2's shadow LPID, and on the exit L1
+ * must see, switches back and writes the L2's state out to L1.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kvm_host.h>
+#include <linux/ratelimit.h>
+#include <asm/hvcall.h>
+#include <asm/kvm_ppc.h>
+#include <asm/kvm_book3s.h>
+#include <asm/kvm_book3s_64.h>
+#include <asm/mce.h>
+#include <asm/mmu_context.h>
+#include <asm/plpar_wrappers.h>
+#include <asm/reg.h>
+
+#include "khn/gstate.h"
+#include "khn/sanitise.h"
+#include "khn/vm.h"
+#include "khn/run.h"
+#include "trace.h"
+
+static_assert(sizeof(struct pt_regs) == KHN_PT_REGS_SIZE);
+
+/*
+ * The part of an L1 vCPU that H_ENTER_NESTED replaces with the L2's: the
+ * GPR image, MSR and the fields of struct hv_guest_state.  Everything
+ * else (AMR, TAR, PMU, FP/VMX ...) L1 loaded for its L2 itself.
+ */
+struct khn_vcpu_hv {
+	u64 pcr, dpdes, hfscr, dawr0, dawrx0, ciabr, purr, spurr, ic, vtb;
+	u64 srr0, srr1, sprg[4], pid, cfar, ppr, dawr1, dawrx1;
+	s64 tb_offset;
+};
+
+static void khn_save_hv(struct kvm_vcpu *vcpu, struct khn_vcpu_hv *s)
+{
+	struct kvmppc_vcore *vc = vcpu->arch.vcore;
+
+	s->pcr = vc->pcr;
+	s->dpdes = vcpu->arch.doorbell_request;
+	s->hfscr = vcpu->arch.hfscr;
+	s->tb_offset = vc->tb_offset;
+	s->dawr0 = vcpu->arch.dawr0;
+	s->dawrx0 = vcpu->arch.dawrx0;
+	s->dawr1 = vcpu->arch.dawr1;
+	s->dawrx1 = vcpu->arch.dawrx1;
+	s->ciabr = vcpu->arch.ciabr;
+	s->purr = vcpu->arch.purr;
+	s->spurr = vcpu->arch.spurr;
+	s->ic = vcpu->arch.ic;
+	s->vtb = vc->vtb;
+	s->srr0 = vcpu->arch.shregs.srr0;
+	s->srr1 = vcpu->arch.shregs.srr1;
+	s->sprg[0] = vcpu->arch.shregs.sprg0;
+	s->sprg[1] = vcpu->arch.shregs.sprg1;
+	s->sprg[2] = vcpu->arch.shregs.sprg2;
+	s->sprg[3] = vcpu->arch.shregs.sprg3;
+	s->pid = vcpu->arch.pid;
+	s->cfar = vcpu->arch.cfar;
+	s->ppr = vcpu->arch.ppr;
+}
+
+static void khn_load_hv(struct kvm_vcpu *vcpu, const struct khn_vcpu_hv *s)
+{
+	struct kvmppc_vcore *vc = vcpu->arch.vcore;
+
+	vc->pcr = s->pcr;
+	vcpu->arch.doorbell_request = s->dpdes;
+	vcpu->arch.hfscr = s->hfscr;
+	vcpu->arch.dawr0 = s->dawr0;
+	vcpu->arch.dawrx0 = s->dawrx0;
+	vcpu->arch.dawr1 = s->dawr1;
+	vcpu->arch.dawrx1 = s->dawrx1;
+	vcpu->arch.ciabr = s->ciabr;
+	vcpu->arch.purr = s->purr;
+	vcpu->arch.spurr = s->spurr;
+	vcpu->arch.ic = s->ic;
+	vc->vtb = s->vtb;
+	vcpu->arch.shregs.srr0 = s->srr0;
+	vcpu->arch.shregs.srr1 = s->srr1;
+	vcpu->arch.shregs.sprg0 = s->sprg[0];
+	vcpu->arch.shregs.sprg1 = s->sprg[1];
+	vcpu->arch.shregs.sprg2 = s->sprg[2];
+	vcpu->arch.shregs.sprg3 = s->sprg[3];
+	vcpu->arch.pid = s->pid;
+	vcpu->arch.cfar = s->cfar;
+	vcpu->arch.ppr = s->ppr;
+}
+
+/* The L2's hv state as L1 asked for it, with the sanitised values. */
+static void khn_hv_from_l1(struct khn_vcpu_hv *s,
+			   const struct khn_hv_guest_state *hv,
+			   const struct khn_l2_regs *out)
+{
+	s->pcr = out->pcr;
+	s->dpdes = hv->dpdes;
+	s->hfscr = out->hfscr;
+	s->dawr0 = hv->dawr0;
+	s->dawrx0 = out->dawrx0;
+	s->dawr1 = hv->dawr1;
+	s->dawrx1 = out->dawrx1;
+	s->ciabr = out->ciabr;
+	s->purr = hv->purr;
+	s->spurr = hv->spurr;
+	s->ic = hv->ic;
+	s->vtb = hv->vtb;
+	s->srr0 = hv->srr0;
+	s->srr1 = hv->srr1;
+	memcpy(s->sprg, hv->sprg, sizeof(s->sprg));
+	s->pid = hv->pidr;
+	s->cfar = hv->cfar;
+	s->ppr = hv->ppr;
+}
+
+/* What L1 reads back: the L2's state and the exit's fault registers. */
+static void khn_hv_to_l1(struct kvm_vcpu *vcpu, struct khn_hv_guest_state *hv,
+			 const struct khn_l2_regs *req)
+{
+	struct khn_vcpu_hv s;
+
+	khn_save_hv(vcpu, &s);
+	hv->dpdes = s.dpdes;
+	hv->purr = s.purr;
+	hv->spurr = s.spurr;
+	hv->ic = s.ic;
+	hv->vtb = s.vtb;
+	hv->srr0 = s.srr0;
+	hv->srr1 = s.srr1;
+	memcpy(hv->sprg, s.sprg, sizeof(hv->sprg));
+	hv->pidr = s.pid;
+	hv->cfar = s.cfar;
+	hv->ppr = s.ppr;
+	/* L1's own requests, never L0's values (PCR, HFSCR, DAWRX ...) */
+	hv->hfscr = khn_sanitise_exit_hfscr(req->hfscr, vcpu->arch.hfscr,
+			vcpu->arch.trap == BOOK3S_INTERRUPT_H_FAC_UNAVAIL);
+	switch (vcpu->arch.trap) {
+	case BOOK3S_INTERRUPT_H_DATA_STORAGE:
+		hv->hdar = vcpu->arch.fault_dar;
+		hv->hdsisr = vcpu->arch.fault_dsisr;
+		hv->asdr = vcpu->arch.fault_gpa;
+		break;
+	case BOOK3S_INTERRUPT_H_INST_STORAGE:
+		hv->asdr = vcpu->arch.fault_gpa;
+		break;
+	case BOOK3S_INTERRUPT_H_EMUL_ASSIST:
+		hv->heir = vcpu->arch.emul_inst;
+		break;
+	}
+}
+
+static int khn_read_l1(struct kvm_vcpu *vcpu, u64 ra, void *buf, size_t len)
+{
+	int idx, err;
+
+	idx = srcu_read_lock(&vcpu->kvm->srcu);
+	err = kvm_vcpu_read_guest(vcpu, ra, buf, len);
+	srcu_read_unlock(&vcpu->kvm->srcu, idx);
+	return err;
+}
+
+static int khn_write_l1(struct kvm_vcpu *vcpu, u64 ra, const void *buf,
+			size_t len)
+{
+	int idx, err;
+
+	idx = srcu_read_lock(&vcpu->kvm->srcu);
+	err = kvm_vcpu_write_guest(vcpu, ra, buf, len);
+	srcu_read_unlock(&vcpu->kvm->srcu, idx);
+	return err;
+}
+
+/* Fetch and decode both images; an H_* status. */
+static long khn_fetch_l2(struct kvm_vcpu *vcpu, u64 hv_ptr, u64 regs_ptr,
+			 bool swap, struct khn_gstate *gs,
+			 struct khn_pt_regs *regs)
+{
+	u8 buf[KHN_HV_GUEST_STATE_V2_SIZE];
+	u8 rbuf[KHN_PT_REGS_SIZE];
+	unsigned int size;
+	u64 version;
+	long rc;
+
+	if (khn_read_l1(vcpu, hv_ptr, &version, sizeof(version)))
+		return H_PARAMETER;
+	if (swap)
+		version = swab64(version);
+	size = khn_hv_guest_state_size((u32)version);
+	if (!size || size > sizeof(buf))
+		return H_PARAMETER;
+	if (khn_read_l1(vcpu, hv_ptr, buf, size))
+		return H_PARAMETER;
+	rc = khn_gstate_decode(buf, size, swap, gs);
+	if (rc != H_SUCCESS)
+		return rc;
+	if (khn_read_l1(vcpu, regs_ptr, rbuf, sizeof(rbuf)))
+		return H_PARAMETER;
+	return khn_pt_regs_decode(rbuf, sizeof(rbuf), swap, regs);
+}
+
+static long khn_store_l2(struct kvm_vcpu *vcpu, u64 hv_ptr, u64 regs_ptr,
+			 const struct khn_gstate *gs,
+			 const struct khn_pt_regs *regs)
+{
+	u8 buf[KHN_HV_GUEST_STATE_V2_SIZE];
+	u8 rbuf[KHN_PT_REGS_SIZE];
+	unsigned int size = khn_hv_guest_state_size(gs->version);
+
+	if (!size || khn_gstate_encode(gs, buf, size) ||
+	    khn_pt_regs_encode(regs, gs->l1_swapped, rbuf, sizeof(rbuf)))
+		return H_PARAMETER;
+	if (khn_write_l1(vcpu, hv_ptr, buf, size) ||
+	    khn_write_l1(vcpu, regs_ptr, rbuf, sizeof(rbuf)))
+		return H_AUTHORITY;
+	return H_SUCCESS;
+}
+
+static void khn_l1_ctx_of(struct kvm_vcpu *vcpu, struct khn_l1_ctx *l1)
+{
+	struct kvm *kvm = vcpu->kvm;
+
+	l1->msr = vcpu->arch.shregs.msr;
+	l1->lpcr = vcpu->arch.vcore->lpcr;
+	l1->pcr = vcpu->arch.vcore->pcr;
+	l1->hfscr_permitted = vcpu->arch.hfscr_permitted;
+	l1->radix = kvm_is_radix(kvm);
+	l1->no_ail = l1->radix &&
+		     cpu_has_feature(CPU_FTR_P9_RADIX_PREFETCH_BUG);
+}
+
+/*
+ * Run the L2 until an exit L1 must handle.  Returns what
+ * kvmhv_run_single_vcpu() last returned: RESUME_HOST, or -EINTR & co.
+ */
+static int khn_run_l2(struct kvm_vcpu *vcpu, struct khn_l2 *l2, u64 hdec_exp,
+		      u64 lpcr)
+{
+	int r;
+
+	vcpu->arch.ret = RESUME_GUEST;
+	vcpu->arch.trap = 0;
+	do {
+		trace_khn_enter(vcpu->vcpu_id, l2->kng.l1_lpid,
+				l2->kng.shadow_lpid, vcpu->arch.regs.nip,
+				vcpu->arch.shregs.msr);
+		r = kvmhv_run_single_vcpu(vcpu, hdec_exp, lpcr);
+		trace_khn_exit(vcpu->vcpu_id, l2->kng.l1_lpid,
+			       vcpu->arch.trap, r, vcpu->arch.regs.nip);
+	} while (is_kvmppc_resume_guest(r));
+	return r;
+}
+
+/**
+ * khn_h_enter_nested() - H_ENTER_NESTED: run an L2 vCPU for L1
+ * @vcpu:	the L1 vCPU making the call; r4 = L1-real address of its
+ *		struct hv_guest_state, r5 = of the L2's pt_regs
+ *
+ * Return: the L2's exit (its interrupt vector) for L1 to handle, 0 if L0
+ * had to stop the run first (L1 re-enters), H_INTERRUPT for a signal,
+ * or the ABI's error: H_NOT_AVAILABLE (no partition table), H_PARAMETER,
+ * H_P2, H_BAD_MODE, H_AUTHORITY (the state could not be written back).
+ */
+long khn_h_enter_nested(struct kvm_vcpu *vcpu)
+{
+	struct khn_vm *vm = khn_vm_of(vcpu->kvm);
+	struct kvmppc_vcore *vc = vcpu->arch.vcore;
+	u64 hv_ptr = kvmppc_get_gpr(vcpu, 4);
+	u64 regs_ptr = kvmppc_get_gpr(vcpu, 5);
+	bool swap = khn_l1_needs_byteswap(vcpu->arch.shregs.msr);
+	struct khn_l2_regs req, out;
+	struct khn_check_log log = {};
+	struct khn_vcpu_hv l1_hv, l2_hv;
+	struct khn_pt_regs kregs;
+	struct pt_regs l1_regs;
+	struct khn_l1_ctx l1;
+	struct khn_gstate gs;
+	struct khn_l2 *l2;
+	u64 hdec_exp, l2_msr;
+	long rc;
+	int r;
+
+	khn_stat_inc(&vm->stats, KHN_STAT_ENTER);
+	if (!READ_ONCE(vm->ptcr)) {
+		rc = H_NOT_AVAILABLE;
+		goto refused;
+	}
+	rc = khn_fetch_l2(vcpu, hv_ptr, regs_ptr, swap, &gs, &kregs);
+	if (rc != H_SUCCESS)
+		goto refused;
+	rc = H_PARAMETER;
+	if (gs.hv.vcpu_token >= NR_CPUS)
+		goto refused;
+
+	khn_l1_ctx_of(vcpu, &l1);
+	req.msr = kregs.msr;
+	req.lpcr = gs.hv.lpcr;
+	req.pcr = gs.hv.pcr;
+	req.amor = gs.hv.amor;
+	req.hfscr = gs.hv.hfscr;
+	req.dawrx0 = gs.hv.dawrx0;
+	req.dawrx1 = gs.hv.dawrx1;
+	req.ciabr = gs.hv.ciabr;
+	rc = khn_sanitise_entry(&l1, &req, &out, &log);
+	if (rc != H_SUCCESS)
+		goto refused;
+
+	rc = H_PARAMETER;
+	l2 = khn_l2_get(vm, gs.hv.lpid, true);
+	if (!l2)
+		goto refused;
+	if (!l2->pate_ok) {
+		mutex_lock(&l2->lock);
+		if (!l2->pate_ok)
+			khn_l2_refresh_pate(l2);
+		mutex_unlock(&l2->lock);
+	}
+
+	/* Switch the vCPU from L1 to L2 */
+	vcpu->arch.regs.msr = vcpu->arch.shregs.msr;
+	l1_regs = vcpu->arch.regs;
+	khn_save_hv(vcpu, &l1_hv);
+
+	hdec_exp = gs.hv.hdec_expiry - vc->tb_offset;
+	vc->tb_offset += gs.hv.tb_offset;
+	vcpu->arch.dec_expires += gs.hv.tb_offset;
+
+	vcpu->arch.nested = &l2->kng;
+	vcpu->arch.nested_vcpu_id = gs.hv.vcpu_token;
+	vcpu->arch.nested_hfscr = gs.hv.hfscr;
+	memcpy(&vcpu->arch.regs, &kregs, sizeof(kregs));
+	vcpu->arch.shregs.msr = out.msr;
+	khn_hv_from_l1(&l2_hv, &gs.hv, &out);
+	khn_load_hv(vcpu, &l2_hv);
+
+	r = khn_run_l2(vcpu, l2, hdec_exp, out.lpcr);
+
+	/* ... and back */
+	memcpy(&kregs, &vcpu->arch.regs, sizeof(kregs));
+	l2_msr = vcpu->arch.shregs.msr;
+	kregs.msr = l2_msr;
+	khn_hv_to_l1(vcpu, &gs.hv, &req);
+
+	vcpu->arch.nested = NULL;
+	vcpu->arch.regs = l1_regs;
+	vcpu->arch.shregs.msr = khn_sanitise_exit_l1_msr(l1_regs.msr, l2_msr);
+	vc->tb_offset = l1_hv.tb_offset;
+	vcpu->arch.dec_expires -= gs.hv.tb_offset;
+	/* L1's time counters advance by what the L2 used */
+	l1_hv.purr += vcpu->arch.purr - l2_hv.purr;
+	l1_hv.spurr += vcpu->arch.spurr - l2_hv.spurr;
+	l1_hv.ic += vcpu->arch.ic - l2_hv.ic;
+	l1_hv.vtb += vc->vtb - l2_hv.vtb;
+	khn_load_hv(vcpu, &l1_hv);
+
+	khn_l2_put(l2);
+
+	rc = khn_store_l2(vcpu, hv_ptr, regs_ptr, &gs, &kregs);
+	if (rc != H_SUCCESS)
+		return rc;
+	if (r == -EINTR) {
+		khn_stat_inc(&vm->stats, KHN_STAT_ENTER_INTERRUPTED);
+		return H_INTERRUPT;
+	}
+	return vcpu->arch.trap;
+
+refused:
+	khn_stat_inc(&vm->stats, KHN_STAT_ENTER_REFUSED);
+	return rc;
+}
+
+/* An L2 hypercall L0 serves itself: process-scoped invalidation. */
+static int khn_l2_rpt_invalidate(struct kvm_vcpu *vcpu)
+{
+	u64 type = kvmppc_get_gpr(vcpu, 6);
+
+	/* Partition scope is L1's business; so is an L2 in problem state. */
+	if ((type & H_RPTI_TYPE_NESTED) ||
+	    (vcpu->arch.shregs.msr & MSR_PR))
+		return RESUME_HOST;
+	do_h_rpt_invalidate_prt(kvmppc_get_gpr(vcpu, 4),
+				vcpu->arch.nested->shadow_lpid, type,
+				kvmppc_get_gpr(vcpu, 7), kvmppc_get_gpr(vcpu, 8),
+				kvmppc_get_gpr(vcpu, 9));
+	kvmppc_set_gpr(vcpu, 3, H_SUCCESS);
+	return RESUME_GUEST;
+}
+
+/* HFAC: L1 sees it only for a facility it withheld, else an HEAI. */
+static int khn_exit_hfac(struct kvm_vcpu *vcpu, struct khn_stats *st)
+{
+	u64 cause = vcpu->arch.hfscr >> 56;
+	ppc_inst_t inst;
+
+	if ((vcpu->arch.hfscr_permitted & BIT_ULL(cause)) &&
+	    !(vcpu->arch.nested_hfscr & BIT_ULL(cause))) {
+		khn_stat_inc(st, KHN_STAT_EXIT_HFAC);
+		return RESUME_HOST;
+	}
+	khn_stat_inc(st, KHN_STAT_EXIT_HEAI);
+	vcpu->arch.trap = BOOK3S_INTERRUPT_H_EMUL_ASSIST;
+	if (kvmppc_get_last_inst(vcpu, INST_GENERIC, &inst) != EMULATE_DONE)
+		return RESUME_GUEST;	/* fetch failed: let the L2 retry */
+	vcpu->arch.emul_inst = ppc_inst_val(inst);
+	return RESUME_HOST;
+}
+
+/**
+ * khn_nested_exit() - decide what an L2 exit needs
+ * @vcpu:	the vCPU, in its L2; vcpu->arch.trap is the exit
+ *
+ * Called by kvm-hv's run loop.  Exits that were L0's business (its
+ * timer, its interrupts, a fault L0 resolved) resume the L2; the rest
+ * end the run so that H_ENTER_NESTED returns them to L1.
+ *
+ * Return: RESUME_GUEST or RESUME_HOST.
+ */
+int khn_nested_exit(struct kvm_vcpu *vcpu)
+{
+	struct khn_l2 *l2 = khn_l2_of_vcpu(vcpu);
+	struct khn_stats *st = &l2->vm->stats;
+	static DEFINE_RATELIMIT_STATE(rs, DEFAULT_RATELIMIT_INTERVAL,
+				      DEFAULT_RATELIMIT_BURST);
+
+	vcpu->stat.sum_exits++;
+	if (vcpu->arch.shregs.msr & MSR_HV) {
+		/* An interrupt in L0's entry or exit window: end the run. */
+		pr_err_ratelimited("L2 exit 0x%x in HV mode, pc 0x%lx\n",
+				   vcpu->arch.trap, kvmppc_get_pc(vcpu));
+		khn_stat_inc(st, KHN_STAT_EXIT_OTHER);
+		return RESUME_HOST;
+	}
+
+	switch (vcpu->arch.trap) {
+	case BOOK3S_INTERRUPT_HV_DECREMENTER:	/* L0's own timer */
+		vcpu->stat.dec_exits++;
+		return RESUME_GUEST;
+	case BOOK3S_INTERRUPT_NESTED_HV_DECREMENTER:	/* L1's time is up */
+		vcpu->arch.trap = BOOK3S_INTERRUPT_HV_DECREMENTER;
+		vcpu->stat.dec_exits++;
+		khn_stat_inc(st, KHN_STAT_EXIT_HDEC);
+		return RESUME_HOST;
+	case BOOK3S_INTERRUPT_EXTERNAL:
+		vcpu->stat.ext_intr_exits++;
+		khn_stat_inc(st, KHN_STAT_EXIT_EXTERNAL);
+		return RESUME_HOST;
+	case BOOK3S_INTERRUPT_H_DOORBELL:
+	case BOOK3S_INTERRUPT_H_VIRT:
+		vcpu->stat.ext_intr_exits++;
+		khn_stat_inc(st, KHN_STAT_EXIT_DOORBELL);
+		return RESUME_GUEST;
+	case BOOK3S_INTERRUPT_HMI:
+	case BOOK3S_INTERRUPT_PERFMON:
+	case BOOK3S_INTERRUPT_SYSTEM_RESET:
+		return RESUME_GUEST;		/* L0 has handled them */
+	case BOOK3S_INTERRUPT_MACHINE_CHECK:
+		if (__ratelimit(&rs))
+			machine_check_print_event_info(&vcpu->arch.mce_evt,
+						       false, true);
+		khn_stat_inc(st, KHN_STAT_EXIT_OTHER);
+		return RESUME_HOST;		/* L1 gets it */
+	case BOOK3S_INTERRUPT_H_DATA_STORAGE:
+		khn_stat_inc(st, KHN_STAT_EXIT_HDSI);
+		return khn_nested_page_fault(vcpu);
+	case BOOK3S_INTERRUPT_H_INST_STORAGE:
+		khn_stat_inc(st, KHN_STAT_EXIT_HISI);
+		vcpu->arch.fault_dar = kvmppc_get_pc(vcpu);
+		vcpu->arch.fault_dsisr = vcpu->arch.shregs.msr &
+					 DSISR_SRR1_MATCH_64S;
+		if (vcpu->arch.shregs.msr & HSRR1_HISI_WRITE)
+			vcpu->arch.fault_dsisr |= DSISR_ISSTORE;
+		return khn_nested_page_fault(vcpu);
+	case BOOK3S_INTERRUPT_HV_SOFTPATCH:
+	case BOOK3S_INTERRUPT_H_FAC_UNAVAIL:
+		return khn_exit_hfac(vcpu, st);
+	case BOOK3S_INTERRUPT_HV_RM_HARD:
+		vcpu->arch.trap = 0;
+		if (!xics_on_xive())
+			kvmppc_xics_rm_complete(vcpu, 0);
+		return RESUME_GUEST;
+	case BOOK3S_INTERRUPT_SYSCALL:
+		khn_stat_inc(st, KHN_STAT_EXIT_HCALL);
+		if (kvmppc_get_gpr(vcpu, 3) == H_RPT_INVALIDATE)
+			return khn_l2_rpt_invalidate(vcpu);
+		return RESUME_HOST;
+	default:
+		khn_stat_inc(st, KHN_STAT_EXIT_OTHER);
+		return RESUME_HOST;
+	}
+}

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Per-VM and per-L2 state: what kvm-hv-nested keeps for each L1 VM, its
+ * nested guests, their shadow LPIDs and shadow trees.  The lifetime rules
+ * are those of include/khn/guests.h; the locking rule is in
+ * include/khn/vm.h.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kvm_host.h>
+#include <linux/mutex.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <asm/kvm_ppc.h>
+#include <asm/kvm_book3s.h>
+#include <asm/mmu.h>
+
+#include "khn/vm.h"
+
+static LIST_HEAD(khn_vms);
+static DEFINE_SPINLOCK(khn_vms_lock);
+static atomic_t khn_vm_seq = ATOMIC_INIT(0);
+
+/**
+ * khn_vm_of() - the kvm-hv-nested state of a VM
+ * @kvm:	a VM created while the module was registered
+ *
+ * Return: the state, or NULL (a VM created before the ops were
+ * registered cannot exist: kvm-hv binds ops to VMs at creation).
+ */
+struct khn_vm *khn_vm_of(struct kvm *kvm)
+{
+	struct khn_vm *vm, *found = NULL;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(vm, &khn_vms, node) {
+		if (vm->kvm == kvm) {
+			found = vm;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+/* The shadow LPID ops of the guest table: L0's allocator, counted. */
+static int khn_alloc_lpid(void *ctx)
+{
+	long lpid = kvmppc_alloc_lpid();
+
+	if (lpid < 0)
+		return lpid;
+	khn_live_add(KHN_LIVE_LPIDS, 1);
+	return lpid;
+}
+
+static void khn_free_lpid(void *ctx, u32 lpid)
+{
+	kvmppc_free_lpid(lpid);
+	khn_live_add(KHN_LIVE_LPIDS, -1);
+}
+
+/* Point the hardware's partition table entry of the shadow LPID at us. */
+static void khn_l2_set_ptbl(struct khn_l2 *l2)
+{
+	u64 dw1 = l2->pate_ok ? l2->pate.dw1 : 0;
+
+	mmu_partition_table_set_entry(l2->kng.shadow_lpid,
+				      khn_shadow_pate0(&l2->sh), dw1, true);
+}
+
+static int khn_l2_init(void *ctx, struct khn_guest *gp)
+{
+	struct khn_vm *vm = ctx;
+	struct khn_l2 *l2;
+	int err;
+
+	l2 = kzalloc(sizeof(*l2), GFP_KERNEL_ACCOUNT);
+	if (!l2)
+		return -ENOMEM;
+	l2->vm = vm;
+	l2->g = gp;
+	mutex_init(&l2->lock);
+	l2->kng.l1_host = vm->kvm;
+	l2->kng.l1_lpid = gp->l1_lpid;
+	l2->kng.shadow_lpid = gp->shadow_lpid;
+	l2->kng.radix = 1;
+	/* No CPU has run this LPID for us: every CPU flushes it first. */
+	cpumask_setall(&l2->kng.need_tlb_flush);
+	memset(l2->kng.prev_cpu, -1, sizeof(l2->kng.prev_cpu));
+
+	khn_l2_tlb_ops_init(l2);
+	err = khn_shadow_init(&l2->sh, &khn_l0_mm_ops, &l2->tlb_ops,
+			      gp->shadow_lpid,
+			      PAGE_SHIFT == 16 ? KHN_GEOM_64K : KHN_GEOM_4K);
+	if (err) {
+		kfree(l2);
+		return err;
+	}
+	khn_l2_set_ptbl(l2);
+
+	spin_lock(&vm->kvm->mmu_lock);
+	err = xa_insert(&vm->by_shadow, gp->shadow_lpid, l2, GFP_ATOMIC);
+	spin_unlock(&vm->kvm->mmu_lock);
+	if (err) {
+		mmu_partition_table_set_entry(gp->shadow_lpid, 0, 0, true);
+		khn_shadow_destroy(&l2->sh);
+		kfree(l2);
+		return err;
+	}
+	gp->priv = l2;
+	khn_live_add(KHN_LIVE_L2S, 1);
+	khn_stat_inc(&vm->stats, KHN_STAT_GUESTS_CREATED);
+	return 0;
+}
+
+/* Last put: no vCPU runs the L2 and no path holds it any more. */
+static void khn_l2_release(void *ctx, struct khn_guest *gp)
+{
+	struct khn_vm *vm = ctx;
+	struct khn_l2 *l2 = gp->priv;
+	struct kvm *kvm = vm->kvm;
+	size_t before;
+
+	mmu_partition_table_set_entry(gp->shadow_lpid, 0, 0, true);
+
+	spin_lock(&kvm->mmu_lock);
+	xa_erase(&vm->by_shadow, gp->shadow_lpid);
+	/* Flushes the LPID before freeing tables: the LPID can be reused. */
+	khn_shadow_destroy(&l2->sh);
+	before = vm->nrmap.bytes;
+	khn_nrmap_drop_lpid(&vm->nrmap, gp->shadow_lpid);
+	khn_live_add(KHN_LIVE_NRMAP_BYTES, (long)vm->nrmap.bytes - before);
+	spin_unlock(&kvm->mmu_lock);
+
+	gp->priv = NULL;
+	kfree(l2);
+	khn_live_add(KHN_LIVE_L2S, -1);
+	khn_stat_inc(&vm->stats, KHN_STAT_GUESTS_FREED);
+}
+
+/**
+ * khn_vm_create() - set up the state of a new VM
+ * @kvm:	the VM kvm-hv is creating
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int khn_vm_create(struct kvm *kvm)
+{
+	struct khn_vm *vm;
+
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	if (!vm)
+		return -ENOMEM;
+	vm->kvm = kvm;
+	vm->id = atomic_inc_return(&khn_vm_seq);
+	vm->guests_ops.alloc_lpid = khn_alloc_lpid;
+	vm->guests_ops.free_lpid = khn_free_lpid;
+	vm->guests_ops.init = khn_l2_init;
+	vm->guests_ops.release = khn_l2_release;
+	vm->guests_ops.ctx = vm;
+	khn_guests_init(&vm->guests, &vm->guests_ops);
+	xa_init(&vm->by_shadow);
+	khn_nrmap_init(&vm->nrmap);
+	mutex_init(&vm->ptcr_lock);
+
+	spin_lock(&khn_vms_lock);
+	list_add_rcu(&vm->node, &khn_vms);
+	spin_unlock(&khn_vms_lock);
+	khn_live_add(KHN_LIVE_VMS, 1);
+	khn_vm_debugfs_add(vm);
+	return 0;
+}
+
+/**
+ * khn_vm_destroy() - free the state of a VM kvm-hv has destroyed
+ * @kvm:	the VM; no vCPU of it runs any more
+ */
+void khn_vm_destroy(struct kvm *kvm)
+{
+	struct khn_vm *vm = khn_vm_of(kvm);
+
+	if (!vm)
+		return;
+	khn_vm_debugfs_remove(vm);
+	khn_vm_drop_all(vm);
+	khn_guests_destroy(&vm->guests);
+
+	spin_lock(&khn_vms_lock);
+	list_del_rcu(&vm->node);
+	spin_unlock(&khn_vms_lock);
+	synchronize_rcu();
+
+	WARN_ON_ONCE(!xa_empty(&vm->by_shadow));
+	xa_destroy(&vm->by_shadow);
+	khn_live_add(KHN_LIVE_NRMAP_BYTES, -(long)vm->nrmap.bytes);
+	khn_nrmap_destroy(&vm->nrmap);
+	kfree(vm);
+	khn_live_add(KHN_LIVE_VMS, -1);
+}
+
+/**
+ * khn_vm_drop_all() - forget every nested guest of a VM
+ * @vm:		the VM
+ *
+ * For a PTCR change, VM destroy and the switch to HPT.  A guest a vCPU is
+ * running keeps its shadow until that vCPU's put.
+ *
+ * Return: the number of guests unlinked.
+ */
+unsigned int khn_vm_drop_all(struct khn_vm *vm)
+{
+	return khn_guests_remove_all(&vm->guests, NULL, NULL);
+}
+
+/**
+ * khn_l2_get() - a referenced nested guest by L1's LPID
+ * @vm:		the VM
+ * @l1_lpid:	the LPID L1 gave it; checked against the table here
+ * @create:	create it if absent
+ *
+ * Return: the guest, or NULL (LPID out of range, absent, no memory or no
+ * shadow LPID left).
+ */
+struct khn_l2 *khn_l2_get(struct khn_vm *vm, u32 l1_lpid, bool create)
+{
+	struct khn_guest *gp = khn_guest_get(&vm->guests, l1_lpid, create);
+
+	return gp ? gp->priv : NULL;
+}
+
+/**
+ * khn_l2_put() - drop a reference from khn_l2_get()
+ * @l2:		the guest; may be freed on return.  Sleeps: never call it
+ *		under kvm->mmu_lock.
+ */
+void khn_l2_put(struct khn_l2 *l2)
+{
+	khn_guest_put(l2->g);
+}
+
+/**
+ * khn_l2_refresh_pate() - re-read L1's partition table entry for an L2
+ * @l2:		the guest; its @lock held
+ *
+ * Return: 0, or the khn_pate_read() error (the L2 then has no valid
+ * entry, and faults are reflected to L1 until one is registered).
+ */
+int khn_l2_refresh_pate(struct khn_l2 *l2)
+{
+	struct khn_vm *vm = l2->vm;
+	struct khn_l1_mem mem;
+	struct khn_pate pate;
+	int idx, err;
+
+	lockdep_assert_held(&l2->lock);
+	khn_l1_mem_init(&mem, vm->kvm);
+	idx = srcu_read_lock(&vm->kvm->srcu);
+	err = khn_pate_read(&mem, READ_ONCE(vm->ptcr), l2->kng.l1_lpid, &pate);
+	srcu_read_unlock(&vm->kvm->srcu, idx);
+
+	l2->pate_ok = !err;
+	if (!err)
+		l2->pate = pate;
+	l2->kng.l1_gr_to_hr = err ? 0 : pate.dw0;
+	l2->kng.process_table = err ? 0 : pate.dw1;
+	khn_l2_set_ptbl(l2);
+	return err;
+}
