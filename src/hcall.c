@@ -15,6 +15,7 @@
 #include <asm/kvm_book3s.h>
 
 #include "khn/gcopy.h"
+#include "khn/hcall_args.h"
 #include "khn/radix.h"
 #include "khn/run.h"
 #include "khn/tlbinv.h"
@@ -39,8 +40,7 @@ static bool khn_l1_range_visible(struct kvm *kvm, u64 base, u64 size)
  * khn_h_set_partition_table() - H_SET_PARTITION_TABLE
  * @vcpu:	the calling L1 vCPU; r4 = the PTCR value (0: none)
  *
- * A table must be well formed (khn_ptcr_valid()), hold at most
- * %KHN_GUESTS_MAX entries and lie in L1 memory.  Any accepted call drops
+ * A table must pass khn_set_ptcr_check() and lie in L1 memory.  Any accepted call drops
  * every nested guest of the L1: their entries may have changed.
  *
  * Return: H_SUCCESS or H_PARAMETER.
@@ -49,16 +49,13 @@ long khn_h_set_partition_table(struct kvm_vcpu *vcpu)
 {
 	struct khn_vm *vm = khn_vm_of(vcpu->kvm);
 	u64 ptcr = kvmppc_get_gpr(vcpu, 4);
-	u64 pats = ptcr & KHN_PTCR_PATS;
+	u64 bytes;
 
-	if (ptcr) {
-		if (!khn_ptcr_valid(ptcr) ||
-		    (1ULL << (12 + pats)) / KHN_PATE_BYTES > KHN_GUESTS_MAX)
-			return H_PARAMETER;
-		if (!khn_l1_range_visible(vcpu->kvm, ptcr & KHN_PTCR_PATB,
-					  1ULL << (12 + pats)))
-			return H_PARAMETER;
-	}
+	if (khn_set_ptcr_check(ptcr, &bytes) != H_SUCCESS)
+		return H_PARAMETER;
+	if (ptcr && !khn_l1_range_visible(vcpu->kvm, ptcr & KHN_PTCR_PATB,
+					  bytes))
+		return H_PARAMETER;
 	mutex_lock(&vm->ptcr_lock);
 	WRITE_ONCE(vm->ptcr, ptcr);
 	vcpu->kvm->arch.l1_ptcr = ptcr;
@@ -104,7 +101,7 @@ static void khn_apply(struct khn_vm *vm, const struct khn_tlb_decision *d)
 
 	if (!(d->flags & KHN_TLBD_ALL_LPIDS)) {
 		l2 = khn_l2_get(vm, d->lpid, false);
-		if (l2) {
+		if (!IS_ERR(l2)) {
 			khn_apply_l2(l2, d);
 			khn_l2_put(l2);
 		}
@@ -112,7 +109,7 @@ static void khn_apply(struct khn_vm *vm, const struct khn_tlb_decision *d)
 	}
 	xa_for_each(&vm->guests.xa, idx, gp) {
 		l2 = khn_l2_get(vm, idx, false);
-		if (!l2)
+		if (IS_ERR(l2))
 			continue;
 		khn_apply_l2(l2, d);
 		khn_l2_put(l2);
@@ -202,15 +199,16 @@ long khn_h_copy_tofrom_guest(struct kvm_vcpu *vcpu)
 	rc = khn_gcopy_check(eaddr, to, from, n);
 	if (rc != H_SUCCESS)
 		return rc;
-	if (l1_lpid >= KHN_GUESTS_MAX || pid > U32_MAX)
-		return H_PARAMETER;
+	rc = khn_copy_target_check(l1_lpid, pid);
+	if (rc != H_SUCCESS)
+		return rc;
 	if (!n)
 		return H_SUCCESS;
 	buf = kvzalloc(n, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return H_NO_MEM;
 	l2 = khn_l2_get(vm, l1_lpid, false);
-	if (!l2) {
+	if (IS_ERR(l2)) {
 		kvfree(buf);
 		return H_PARAMETER;
 	}

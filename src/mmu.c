@@ -45,12 +45,14 @@ void khn_l1_mem_init(struct khn_l1_mem *mem, struct kvm *kvm)
 }
 
 /*
- * Shadow tables: called under kvm->mmu_lock, so never sleep.  Power-of-2
- * kmalloc objects are naturally aligned, as the radix format requires.
+ * Shadow tables: mostly called under kvm->mmu_lock, where nothing may
+ * sleep; the root is allocated outside it.  Power-of-2 kmalloc objects
+ * are naturally aligned, as the radix format requires.
  */
 static void *khn_zalloc_table(size_t size)
 {
-	void *t = kzalloc(size, GFP_NOWAIT | __GFP_NOWARN | __GFP_ACCOUNT);
+	gfp_t gfp = preemptible() ? GFP_KERNEL : GFP_NOWAIT | __GFP_NOWARN;
+	void *t = kzalloc(size, gfp | __GFP_ACCOUNT);
 
 	if (t)
 		khn_live_add(KHN_LIVE_SHADOW_TABLES, 1);

@@ -20,6 +20,7 @@
 #include <asm/reg.h>
 
 #include "khn/gstate.h"
+#include "khn/hcall_args.h"
 #include "khn/sanitise.h"
 #include "khn/vm.h"
 #include "khn/run.h"
@@ -211,8 +212,8 @@ static long khn_store_l2(struct kvm_vcpu *vcpu, u64 hv_ptr, u64 regs_ptr,
 	u8 rbuf[KHN_PT_REGS_SIZE];
 	unsigned int size = khn_hv_guest_state_size(gs->version);
 
-	if (!size || khn_gstate_encode(gs, buf, size) ||
-	    khn_pt_regs_encode(regs, gs->l1_swapped, rbuf, sizeof(rbuf)))
+	if (!size || khn_gstate_encode(gs, buf, size) < 0 ||
+	    khn_pt_regs_encode(regs, gs->l1_swapped, rbuf, sizeof(rbuf)) < 0)
 		return H_PARAMETER;
 	if (khn_write_l1(vcpu, hv_ptr, buf, size) ||
 	    khn_write_l1(vcpu, regs_ptr, rbuf, sizeof(rbuf)))
@@ -292,8 +293,8 @@ long khn_h_enter_nested(struct kvm_vcpu *vcpu)
 	rc = khn_fetch_l2(vcpu, hv_ptr, regs_ptr, swap, &gs, &kregs);
 	if (rc != H_SUCCESS)
 		goto refused;
-	rc = H_PARAMETER;
-	if (gs.hv.vcpu_token >= NR_CPUS)
+	rc = khn_enter_token_check(gs.hv.vcpu_token, NR_CPUS);
+	if (rc != H_SUCCESS)
 		goto refused;
 
 	khn_l1_ctx_of(vcpu, &l1);
@@ -311,8 +312,11 @@ long khn_h_enter_nested(struct kvm_vcpu *vcpu)
 
 	rc = H_PARAMETER;
 	l2 = khn_l2_get(vm, gs.hv.lpid, true);
-	if (!l2)
+	if (IS_ERR(l2)) {
+		pr_warn_ratelimited("no nested guest for L1 LPID %u: %ld\n",
+				    gs.hv.lpid, PTR_ERR(l2));
 		goto refused;
+	}
 	if (!l2->pate_ok) {
 		mutex_lock(&l2->lock);
 		if (!l2->pate_ok)

@@ -220,14 +220,14 @@ unsigned int khn_vm_drop_all(struct khn_vm *vm)
  * @l1_lpid:	the LPID L1 gave it; checked against the table here
  * @create:	create it if absent
  *
- * Return: the guest, or NULL (LPID out of range, absent, no memory or no
- * shadow LPID left).
+ * Return: the guest, or ERR_PTR(-EINVAL) for an LPID out of range,
+ * ERR_PTR(-ENOENT) if absent and not created, or the creation's error.
  */
 struct khn_l2 *khn_l2_get(struct khn_vm *vm, u32 l1_lpid, bool create)
 {
 	struct khn_guest *gp = khn_guest_get(&vm->guests, l1_lpid, create);
 
-	return gp ? gp->priv : NULL;
+	return IS_ERR(gp) ? ERR_CAST(gp) : gp->priv;
 }
 
 /**
