@@ -125,8 +125,8 @@ static long glue_h_copy_tofrom_guest(struct kvm_vcpu *vcpu)
 }
 
 static long glue_h_rpt_invalidate_nested(struct kvm_vcpu *vcpu, u64 lpid,
-					u64 type, u64 pg_sizes, u64 start,
-					u64 end)
+					 u64 type, u64 pg_sizes, u64 start,
+					 u64 end)
 {
 	khn_count(KHN_OP_H_RPT_INVALIDATE);
 	return khn_h_rpt_invalidate_nested(vcpu, lpid, type, pg_sizes, start,
@@ -145,7 +145,7 @@ static int glue_nested_exit(struct kvm_vcpu *vcpu)
  * rmap).  Take ownership and free it, so nothing leaks if that changes.
  */
 static void glue_rmap_insert(struct kvm *kvm, unsigned long *rmapp,
-			    struct rmap_nested **n_rmap)
+			     struct rmap_nested **n_rmap)
 {
 	khn_count(KHN_OP_RMAP_INSERT);
 	kfree(*n_rmap);
@@ -154,18 +154,18 @@ static void glue_rmap_insert(struct kvm *kvm, unsigned long *rmapp,
 
 /* L1's mapping of an L1 range goes: so do the shadows made from it. */
 static void glue_rmap_remove_range(struct kvm *kvm,
-				  const struct kvm_memory_slot *memslot,
-				  unsigned long gpa, unsigned long hpa,
-				  unsigned long size)
+				   const struct kvm_memory_slot *memslot,
+				   unsigned long gpa, unsigned long hpa,
+				   unsigned long size)
 {
 	khn_count(KHN_OP_RMAP_REMOVE_RANGE);
 	khn_rmap_drop_range(kvm, gpa, hpa, size);
 }
 
 static void glue_rmap_update_rc(struct kvm *kvm,
-			       const struct kvm_memory_slot *memslot,
-			       unsigned long gpa, unsigned long clr,
-			       unsigned long set, unsigned long nbytes)
+				const struct kvm_memory_slot *memslot,
+				unsigned long gpa, unsigned long clr,
+				unsigned long set, unsigned long nbytes)
 {
 	khn_count(KHN_OP_RMAP_UPDATE_RC);
 	khn_rmap_rc(kvm, gpa, nbytes, clr, set);

@@ -266,15 +266,17 @@ static int khn_fault_locked(struct kvm_vcpu *vcpu, struct khn_l2 *l2,
 		return RESUME_HOST;
 	}
 	if ((slot->flags & KVM_MEM_READONLY) && writing) {
-		kvmppc_core_queue_data_storage(vcpu,
-				kvmppc_get_msr(vcpu) & SRR1_PREFIXED,
-				vcpu->arch.fault_dar,
-				DSISR_ISSTORE | DSISR_PROTFAULT);
+		u64 srr1 = kvmppc_get_msr(vcpu) & SRR1_PREFIXED;
+
+		/* A read-only memslot: the store faults in the L2 itself. */
+		kvmppc_core_queue_data_storage(vcpu, srr1, vcpu->arch.fault_dar,
+					       DSISR_ISSTORE | DSISR_PROTFAULT);
 		*outcome = 2;
 		return RESUME_GUEST;
 	}
 
 	mmu_seq = kvm->mmu_invalidate_seq;
+	/* the sequence before L0's PTE: pairs with the MMU notifier */
 	smp_rmb();
 	*outcome = 2;
 	if (khn_l0_pte(vcpu, slot, xl.l1_ra, writing,

@@ -28,6 +28,10 @@
 
 static_assert(sizeof(struct pt_regs) == KHN_PT_REGS_SIZE);
 
+/* vCPU tokens an L2 may use: kvm-hv's per-L2 array of last CPUs */
+#define KHN_L2_VCPUS	(sizeof_field(struct kvm_nested_guest, prev_cpu) / \
+			 sizeof(short))
+
 /*
  * The part of an L1 vCPU that H_ENTER_NESTED replaces with the L2's: the
  * GPR image, MSR and the fields of struct hv_guest_state.  Everything
@@ -123,6 +127,7 @@ static void khn_hv_from_l1(struct khn_vcpu_hv *s,
 static void khn_hv_to_l1(struct kvm_vcpu *vcpu, struct khn_hv_guest_state *hv,
 			 const struct khn_l2_regs *req)
 {
+	bool fac = vcpu->arch.trap == BOOK3S_INTERRUPT_H_FAC_UNAVAIL;
 	struct khn_vcpu_hv s;
 
 	khn_save_hv(vcpu, &s);
@@ -138,8 +143,7 @@ static void khn_hv_to_l1(struct kvm_vcpu *vcpu, struct khn_hv_guest_state *hv,
 	hv->cfar = s.cfar;
 	hv->ppr = s.ppr;
 	/* L1's own requests, never L0's values (PCR, HFSCR, DAWRX ...) */
-	hv->hfscr = khn_sanitise_exit_hfscr(req->hfscr, vcpu->arch.hfscr,
-			vcpu->arch.trap == BOOK3S_INTERRUPT_H_FAC_UNAVAIL);
+	hv->hfscr = khn_sanitise_exit_hfscr(req->hfscr, vcpu->arch.hfscr, fac);
 	switch (vcpu->arch.trap) {
 	case BOOK3S_INTERRUPT_H_DATA_STORAGE:
 		hv->hdar = vcpu->arch.fault_dar;
@@ -293,7 +297,8 @@ long khn_h_enter_nested(struct kvm_vcpu *vcpu)
 	rc = khn_fetch_l2(vcpu, hv_ptr, regs_ptr, swap, &gs, &kregs);
 	if (rc != H_SUCCESS)
 		goto refused;
-	rc = khn_enter_token_check(gs.hv.vcpu_token, NR_CPUS);
+	/* The token indexes kvm-hv's per-L2 history of physical CPUs */
+	rc = khn_enter_token_check(gs.hv.vcpu_token, KHN_L2_VCPUS);
 	if (rc != H_SUCCESS)
 		goto refused;
 

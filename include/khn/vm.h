@@ -51,7 +51,7 @@ struct khn_vm {
 	struct khn_guests_ops guests_ops;
 	struct xarray by_shadow;
 	struct khn_nrmap nrmap;
-	struct mutex ptcr_lock;
+	struct mutex ptcr_lock;		/* see @ptcr_lock above */
 	u64 ptcr;
 	struct khn_stats stats;
 	struct dentry *debugfs;
@@ -74,7 +74,7 @@ struct khn_l2 {
 	struct kvm_nested_guest kng;
 	struct khn_vm *vm;
 	struct khn_guest *g;
-	struct mutex lock;
+	struct mutex lock;		/* the outermost lock, see the top */
 	struct khn_tlb_ops tlb_ops;
 	struct khn_shadow sh;
 	struct khn_pate pate;

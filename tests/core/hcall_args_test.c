@@ -109,4 +109,5 @@ static struct kunit_suite hcall_args_suite = {
 	.name = "khn-hcall-args",
 	.test_cases = hcall_args_cases,
 };
+
 kunit_test_suite(hcall_args_suite);
