@@ -51,6 +51,8 @@ long khn_h_set_partition_table(struct kvm_vcpu *vcpu)
 	u64 ptcr = kvmppc_get_gpr(vcpu, 4);
 	u64 bytes;
 
+	if (!vm)
+		return H_FUNCTION;
 	if (khn_set_ptcr_check(ptcr, &bytes) != H_SUCCESS)
 		return H_PARAMETER;
 	if (ptcr && !khn_l1_range_visible(vcpu->kvm, ptcr & KHN_PTCR_PATB,
@@ -131,6 +133,8 @@ long khn_h_tlb_invalidate(struct kvm_vcpu *vcpu)
 	struct khn_tlbie t;
 	long rc;
 
+	if (!vm)
+		return H_FUNCTION;
 	khn_stat_inc(&vm->stats, KHN_STAT_TLB_INVALIDATE);
 	rc = khn_tlbie_decode(kvmppc_get_gpr(vcpu, 4), kvmppc_get_gpr(vcpu, 5),
 			      kvmppc_get_gpr(vcpu, 6), &t);
@@ -162,6 +166,8 @@ long khn_h_rpt_invalidate_nested(struct kvm_vcpu *vcpu, u64 lpid, u64 type,
 	struct khn_tlb_decision d;
 	long rc;
 
+	if (!vm)
+		return H_FUNCTION;
 	khn_stat_inc(&vm->stats, KHN_STAT_RPT_INVALIDATE);
 	rc = khn_rpt_decide(lpid, type, pg_sizes, start, end, &d);
 	if (rc != H_SUCCESS)
@@ -195,6 +201,8 @@ long khn_h_copy_tofrom_guest(struct kvm_vcpu *vcpu)
 	long rc;
 	int idx;
 
+	if (!vm)
+		return H_FUNCTION;
 	khn_stat_inc(&vm->stats, KHN_STAT_COPY);
 	rc = khn_gcopy_check(eaddr, to, from, n);
 	if (rc != H_SUCCESS)

@@ -289,6 +289,8 @@ long khn_h_enter_nested(struct kvm_vcpu *vcpu)
 	long rc;
 	int r;
 
+	if (!vm)		/* not a VM created while we were registered */
+		return H_FUNCTION;
 	khn_stat_inc(&vm->stats, KHN_STAT_ENTER);
 	if (!READ_ONCE(vm->ptcr)) {
 		rc = H_NOT_AVAILABLE;

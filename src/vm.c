@@ -12,6 +12,7 @@
 #include <linux/mutex.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
+#include <kunit/visibility.h>
 #include <asm/kvm_ppc.h>
 #include <asm/kvm_book3s.h>
 #include <asm/mmu.h>
@@ -43,6 +44,7 @@ struct khn_vm *khn_vm_of(struct kvm *kvm)
 	rcu_read_unlock();
 	return found;
 }
+EXPORT_SYMBOL_IF_KUNIT(khn_vm_of);
 
 /* The shadow LPID ops of the guest table: L0's allocator, counted. */
 static int khn_alloc_lpid(void *ctx)
@@ -172,6 +174,7 @@ int khn_vm_create(struct kvm *kvm)
 	khn_vm_debugfs_add(vm);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(khn_vm_create);
 
 /**
  * khn_vm_destroy() - free the state of a VM kvm-hv has destroyed
@@ -199,6 +202,7 @@ void khn_vm_destroy(struct kvm *kvm)
 	kfree(vm);
 	khn_live_add(KHN_LIVE_VMS, -1);
 }
+EXPORT_SYMBOL_IF_KUNIT(khn_vm_destroy);
 
 /**
  * khn_vm_drop_all() - forget every nested guest of a VM

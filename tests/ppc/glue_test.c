@@ -144,8 +144,8 @@ static void khn_hcall_desc(const struct khn_hcall_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(khn_hcall, khn_hcall_cases, khn_hcall_desc);
 
-/* Until the hypercall layer lands, each nested hcall says "not here". */
-static void unimplemented_hcall_answers_h_function(struct kunit *test)
+/* A VM the module never set up (impossible through kvm-hv): "not here". */
+static void unknown_vm_hcall_answers_h_function(struct kunit *test)
 {
 	const struct khn_hcall_case *c = test->param_value;
 	struct kvm_vcpu *vcpu;
@@ -195,7 +195,7 @@ static struct kunit_case glue_test_cases[] = {
 	KUNIT_CASE(register_refuses_null),
 	KUNIT_CASE(register_refuses_second_table),
 	KUNIT_CASE(ops_table_is_owned_by_module),
-	KUNIT_CASE_PARAM(unimplemented_hcall_answers_h_function,
+	KUNIT_CASE_PARAM(unknown_vm_hcall_answers_h_function,
 			 khn_hcall_gen_params),
 	KUNIT_CASE(rmap_insert_takes_ownership),
 	KUNIT_CASE(op_names_are_unique),
