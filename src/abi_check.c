@@ -20,6 +20,7 @@
 #include <asm/ptrace.h>
 #include <asm/reg.h>
 
+#include "khn/gcopy.h"
 #include "khn/gstate.h"
 #include "khn/papr.h"
 #include "khn/radix.h"
@@ -201,6 +202,7 @@ static_assert(KHN_H_COPY_TOFROM_GUEST == H_COPY_TOFROM_GUEST);
 static_assert(KHN_H_RPT_INVALIDATE == H_RPT_INVALIDATE);
 static_assert(KHN_H_FUNCTION == H_FUNCTION);
 static_assert(KHN_H_PARAMETER == H_PARAMETER);
+static_assert(KHN_H_NOT_FOUND == H_NOT_FOUND);
 static_assert(KHN_H_BAD_MODE == H_BAD_MODE);
 static_assert(KHN_H_NOT_AVAILABLE == H_NOT_AVAILABLE);
 static_assert(KHN_H_P2 == H_P2);
@@ -244,3 +246,15 @@ static_assert(KHN_RPTI_PAGE_2M == H_RPTI_PAGE_2M);
 static_assert(KHN_RPTI_PAGE_1G == H_RPTI_PAGE_1G);
 static_assert(KHN_RPTI_PAGE_ALL == H_RPTI_PAGE_ALL);
 static_assert(KHN_H_UNSUPPORTED == H_UNSUPPORTED);
+
+/*
+ * The process table entry H_COPY_TOFROM_GUEST reads (include/khn/gcopy.h):
+ * its size, and doubleword 0 is PATE doubleword 0's fields plus the two
+ * reserved bits, nothing left over.
+ */
+static_assert(sizeof(struct prtb_entry) == KHN_PRTE_BYTES);
+static_assert((KHN_PATE0_RTS1 | KHN_PATE0_RTS2) == (RTS1_MASK | RTS2_MASK));
+static_assert(!(KHN_PRTE0_RSVD &
+		(RTS1_MASK | RPDB_MASK | RTS2_MASK | RPDS_MASK)));
+static_assert((KHN_PRTE0_RSVD | RTS1_MASK | RPDB_MASK | RTS2_MASK |
+	       RPDS_MASK) == ~0ULL);

@@ -26,6 +26,11 @@ static int khn_l1_read(void *ctx, u64 ra, void *buf, size_t len)
 	return kvm_read_guest(ctx, ra, buf, len) ? -EFAULT : 0;
 }
 
+static int khn_l1_write(void *ctx, u64 ra, const void *buf, size_t len)
+{
+	return kvm_write_guest(ctx, ra, buf, len) ? -EFAULT : 0;
+}
+
 /* L0 never sets R/C in L1's tree: L1 does it when the fault is reflected. */
 static int khn_l1_cmpxchg(void *ctx, u64 ra, __be64 old, __be64 new)
 {
@@ -40,6 +45,7 @@ static int khn_l1_cmpxchg(void *ctx, u64 ra, __be64 old, __be64 new)
 void khn_l1_mem_init(struct khn_l1_mem *mem, struct kvm *kvm)
 {
 	mem->read = khn_l1_read;
+	mem->write = khn_l1_write;
 	mem->cmpxchg_be64 = khn_l1_cmpxchg;
 	mem->ctx = kvm;
 }

@@ -32,16 +32,22 @@
  * struct khn_l1_mem - access to L1 memory (guest real addresses)
  * @read:	copy @len bytes at L1-real @ra into @buf.  Must fail with
  *		-EFAULT, touching nothing, if any byte lies outside L1 memory
+ * @write:	copy @len bytes from @buf to L1-real @ra.  Must fail with
+ *		-EFAULT if any byte lies outside L1 memory; the bytes before
+ *		that one may have been written (kvm_write_guest() does), so
+ *		khn_gcopy(), the one user, checks its pieces by @read first.
+ *		The walks never write
  * @cmpxchg_be64: atomically replace the big-endian doubleword at L1-real
  *		@ra (8-byte aligned) with @new if it still holds @old.
  *		Return 0, -EAGAIN if it changed, -EFAULT outside L1 memory.
  *		Used to set R/C in L1's leaf the way hardware would.  (Not
  *		"cmpxchg64": the kernel's cmpxchg64() macro would expand
  *		every call l1->cmpxchg64(...).)
- * @ctx:	passed to both callbacks
+ * @ctx:	passed to every callback
  */
 struct khn_l1_mem {
 	int (*read)(void *ctx, u64 ra, void *buf, size_t len);
+	int (*write)(void *ctx, u64 ra, const void *buf, size_t len);
 	int (*cmpxchg_be64)(void *ctx, u64 ra, __be64 old, __be64 new);
 	void *ctx;
 };

@@ -43,6 +43,20 @@ static int fake_l1_mem_read(void *ctx, u64 ra, void *buf, size_t len)
 	return 0;
 }
 
+static int fake_l1_mem_write(void *ctx, u64 ra, const void *buf, size_t len)
+{
+	struct fake_l1 *f = ctx;
+
+	f->last_write = ra;
+	if (!fake_l1_holds(f, ra, len)) {
+		f->oob_writes++;
+		return -EFAULT;
+	}
+	memcpy(f->buf + (ra - f->base), buf, len);
+	f->writes++;
+	return 0;
+}
+
 static int fake_l1_mem_cmpxchg_be64(void *ctx, u64 ra, __be64 old, __be64 new)
 {
 	struct fake_l1 *f = ctx;
@@ -94,9 +108,48 @@ struct fake_l1 *fake_l1_create(struct kunit *test, u64 base, u64 size)
 	f->size = size;
 	f->next = base;
 	f->mem.read = fake_l1_mem_read;
+	f->mem.write = fake_l1_mem_write;
 	f->mem.cmpxchg_be64 = fake_l1_mem_cmpxchg_be64;
 	f->mem.ctx = f;
 	return f;
+}
+
+/**
+ * fake_l1_view() - part of a fake's memory, seen at another address
+ * @f: the fake that holds the bytes
+ * @ra: L1-real address of the first byte in @f (8-byte aligned)
+ * @size: bytes (all in @f's memory: asserted)
+ * @base: address the view presents them at (8-byte aligned)
+ *
+ * For the L2's own tables (process table, process-scoped trees): map
+ * @base -> @ra in L1's partition-scoped tree for the L2, and the builders
+ * run on the view (fake_l1_alloc(), fake_l1_tree_create(), fake_l1_map()
+ * ...) write L2-real addresses into tables whose bytes are in @f.  The
+ * view has counters and @mem of its own, which the code under test does
+ * not use: it reaches the bytes through @f.
+ *
+ * Return: the view, freed with the test; its memory is @f's.
+ */
+struct fake_l1 *fake_l1_view(struct fake_l1 *f, u64 ra, u64 size, u64 base)
+{
+	struct fake_l1 *v;
+
+	KUNIT_ASSERT_EQ(f->test, (ra | base) & 7, 0);
+	KUNIT_ASSERT_GT(f->test, size, 0);
+	KUNIT_ASSERT_TRUE(f->test, fake_l1_holds(f, ra, size));
+	KUNIT_ASSERT_LE(f->test, size, U64_MAX - base);
+	v = kunit_kzalloc(f->test, sizeof(*v), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(f->test, v);
+	v->test = f->test;
+	v->buf = f->buf + (ra - f->base);
+	v->base = base;
+	v->size = size;
+	v->next = base;
+	v->mem.read = fake_l1_mem_read;
+	v->mem.write = fake_l1_mem_write;
+	v->mem.cmpxchg_be64 = fake_l1_mem_cmpxchg_be64;
+	v->mem.ctx = v;
+	return v;
 }
 
 /**

@@ -41,6 +41,11 @@
  *			lay outside L1 memory; none is ever served
  * @last_read:		L1-real address of the last @mem.read call, served
  *			or not
+ * @writes:		@mem.write calls served
+ * @oob_writes:		@mem.write calls refused (-EFAULT) because a byte
+ *			lay outside L1 memory; none writes anything
+ * @last_write:		L1-real address of the last @mem.write call,
+ *			served or not
  * @cmpxchgs:		@mem.cmpxchg_be64 calls that stored
  * @cmpxchg_misses:	@mem.cmpxchg_be64 calls that found the doubleword
  *			changed (-EAGAIN)
@@ -63,6 +68,9 @@ struct fake_l1 {
 	unsigned long reads;
 	unsigned long oob_reads;
 	u64 last_read;
+	unsigned long writes;
+	unsigned long oob_writes;
+	u64 last_write;
 	unsigned long cmpxchgs;
 	unsigned long cmpxchg_misses;
 	unsigned long oob_cmpxchgs;
@@ -103,6 +111,7 @@ struct fake_l1_tree {
 };
 
 struct fake_l1 *fake_l1_create(struct kunit *test, u64 base, u64 size);
+struct fake_l1 *fake_l1_view(struct fake_l1 *f, u64 ra, u64 size, u64 base);
 u64 fake_l1_alloc(struct fake_l1 *f, u64 bytes, u64 align);
 u64 fake_l1_alloc_table(struct fake_l1 *f, unsigned int nls);
 u64 fake_l1_read64(struct fake_l1 *f, u64 ra);
