@@ -9,9 +9,15 @@
  * off.  Suites that were already present at boot (built-in ones) are not
  * printed: the host parses only the modules' results.
  *
+ * A line "run PROGRAM [ARG...]" in /modules.list runs PROGRAM at that point
+ * of the sequence and waits for it (e.g. tests that need kvm-hv loaded
+ * without, then with, kvm-hv-nested.ko).
+ *
  * Lines for the host script:
  *   khn-init: loaded <path>
  *   khn-init: FAILED to load <path>: <errno text>
+ *   khn-init: run <program> [args]
+ *   khn-init: ran <program>: exit <status> | signal <n> | FAILED: <errno text>
  *   khn-init: done
  */
 #define _GNU_SOURCE
@@ -25,6 +31,7 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 #define KUNIT_DIR "/sys/kernel/debug/kunit"
 #define MAX_SUITES 1024
@@ -58,6 +65,35 @@ static void quiet_console(void)
 			printf("khn-init: cannot lower console loglevel\n");
 		close(fd);
 	}
+}
+
+/* "run PROGRAM [ARG...]": run it with stdout/stderr on the console, wait. */
+static void run(char *cmd)
+{
+	char *argv[32], *save = NULL, *w;
+	int argc = 0, status;
+	pid_t pid;
+
+	for (w = strtok_r(cmd, " \t", &save); w && argc < 31; w = strtok_r(NULL, " \t", &save))
+		argv[argc++] = w;
+	argv[argc] = NULL;
+	if (!argc)
+		return;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		execv(argv[0], argv);
+		printf("khn-init: ran %s: FAILED: %m\n", argv[0]);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		printf("khn-init: ran %s: FAILED: %m\n", argv[0]);
+		return;
+	}
+	if (WIFEXITED(status))
+		printf("khn-init: ran %s: exit %d\n", argv[0], WEXITSTATUS(status));
+	else
+		printf("khn-init: ran %s: signal %d\n", argv[0], WTERMSIG(status));
 }
 
 static int is_boot_suite(const char *name)
@@ -111,6 +147,11 @@ int main(void)
 		line[strcspn(line, "\r\n")] = 0;
 		if (!line[0] || line[0] == '#')
 			continue;
+		if (!strncmp(line, "run ", 4)) {
+			printf("khn-init: %s\n", line);
+			run(line + 4);
+			continue;
+		}
 		fd = open(line, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
 			printf("khn-init: FAILED to load %s: %m\n", line);
