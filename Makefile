@@ -9,6 +9,8 @@
 #   make lint          sparse (C=2), W=1, checkpatch --strict
 #   make kunit-uml     arch-neutral KUnit suites on UML
 #   make kunit-ppc     all KUnit suites in a POWER9 (powernv9) test kernel
+#   make l1sim         the nested hypercalls driven by a fake L1 through
+#                      /dev/kvm in that test kernel: in-tree, then the module
 #   make coverage      line coverage of src/core under UML (fails below 90%)
 #   make bench         page-table library figures (prints, asserts nothing)
 #   make e2e           L0 -> L1 -> L2 in emulated POWER9 (MODE=baseline|module|both)
@@ -38,8 +40,8 @@ KMAKE := $(MAKE) -C $(KDIR) ARCH=powerpc CROSS_COMPILE=$(CROSS_COMPILE)
 KHN_SOURCES := Kbuild $(shell find src include uapi tests -name '*.[ch]' 2>/dev/null)
 PATCHES := $(wildcard scripts/*.patch)
 
-.PHONY: all modules setup lint kunit-uml kunit-ppc coverage bench e2e check clean
-all: modules $(BUILD)/l2-workload
+.PHONY: all modules setup lint kunit-uml kunit-ppc l1sim coverage bench e2e check clean
+all: modules $(BUILD)/l2-workload $(BUILD)/l1sim
 modules: $(BUILD)/kvm-hv.ko $(BUILD)/kvm-hv-nested.ko
 
 setup:
@@ -66,6 +68,12 @@ $(BUILD)/l2-workload: tests/e2e/l2-workload.c
 	@mkdir -p $(BUILD)
 	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -static -o $@ $<
 
+# The fake L1 of tests/l1sim (scripts/kunit/ppc --l1sim builds its own copy).
+L1SIM_SRC := tests/l1sim/l1sim.c tests/l1sim/guest.S
+$(BUILD)/l1sim: $(L1SIM_SRC) tests/l1sim/guest.h uapi/khn/papr.h uapi/khn/hv_guest_state.h
+	@mkdir -p $(BUILD)
+	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -static -Iuapi -o $@ $(L1SIM_SRC)
+
 lint: $(BUILD)/kvm-hv.ko
 	scripts/lint
 
@@ -74,6 +82,9 @@ kunit-uml: setup
 
 kunit-ppc: setup
 	scripts/kunit/ppc
+
+l1sim: setup
+	scripts/kunit/ppc --l1sim
 
 coverage: setup
 	scripts/coverage

@@ -49,25 +49,20 @@
 
 #include "khn/papr.h"
 #include "khn/hv_guest_state.h"
+#include "guest.h"
 
 typedef unsigned long long u64;
 typedef unsigned int u32;
 
-#define STR_(x)		#x
-#define STR(x)		STR_(x)
-
-/* Hypercall numbers kvm-hv passes to userspace: above MAX_HCALL_OPCODE. */
-#define MARK_RET	0x6c01	/* trampoline: r4 = r3 of the hcall under test */
-#define MARK_INTR	0x6c02	/* L1 took an interrupt: r4 srr0, r5 srr1, r6 vector */
-#define MARK_L2		0x6c03	/* L2's own "sc 1": r3 of the L2 */
-#define MARK_ECHO	0x6c04	/* vm-setup: a plain exit to userspace */
+#define BIT_ULL(n)		(1ULL << (n))
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 
 /* Facts of the architecture and of kvm-hv, checked against the source. */
-#define MSR_SF		(1ULL << 63)
-#define MSR_TS_T	(1ULL << 34)
-#define MSR_PR		(1ULL << 14)
-#define MSR_ME		(1ULL << 12)
-#define MSR_LE		(1ULL << 0)
+#define MSR_SF		BIT_ULL(63)
+#define MSR_TS_T	BIT_ULL(34)
+#define MSR_PR		BIT_ULL(14)
+#define MSR_ME		BIT_ULL(12)
+#define MSR_LE		BIT_ULL(0)
 #define LPCR_ILE	0x0000000002000000ULL
 #define SRR1_PROGPRIV	0x00040000ULL
 #define DSISR_NOHPTE	0x40000000ULL
@@ -87,15 +82,15 @@ typedef unsigned int u32;
 #define H_RPTI_PAGE_64K		0x2
 
 /* Radix: tree entries (big-endian in memory, whatever L1's byte order) */
-#define PTE_VALID	(1ULL << 63)
-#define PTE_LEAF	(1ULL << 62)
+#define PTE_VALID	BIT_ULL(63)
+#define PTE_LEAF	BIT_ULL(62)
 #define PTE_R		0x100ULL
 #define PTE_C		0x080ULL
 #define PTE_RD		0x004ULL
 #define PTE_WR		0x002ULL
 #define PTE_EX		0x001ULL
 #define PTE_RWX		(PTE_RD | PTE_WR | PTE_EX | PTE_R | PTE_C)
-#define PATB_HR		(1ULL << 63)
+#define PATB_HR		BIT_ULL(63)
 /* RTS of a 52-bit space: 52 - 31 = 21 = 0b10101, split over two fields */
 #define RTS_52		((2ULL << 61) | (5ULL << 5))
 
@@ -148,49 +143,6 @@ typedef unsigned int u32;
 #define L2_2M		0x200000
 #define PAGE_64K	0x10000ULL
 
-/* The guest code: the L1 trampoline and vector stub, and the L2 routines. */
-extern const u32 l1_tramp[], l1_tramp_end[], l1_vec[], l1_vec_end[];
-extern const u32 l2_code[], l2_rw[], l2_load[], l2_store[], l2_spin[], l2_code_end[];
-asm(".pushsection .rodata.l1sim,\"a\"\n"
-    ".balign 4\n"
-    "l1_tramp:\n"
-    "	sc 1\n"
-    "	mr 4,3\n"
-    "	li 3," STR(MARK_RET) "\n"
-    "	sc 1\n"
-    "	b .\n"
-    "l1_tramp_end:\n"
-    "l1_vec:\n"
-    "	mfsrr0 4\n"
-    "	mfsrr1 5\n"
-    "	li 6,0\n"			/* patched: the vector */
-    "	li 3," STR(MARK_INTR) "\n"
-    "	sc 1\n"
-    "	b .\n"
-    "l1_vec_end:\n"
-    "l2_code:\n"
-    "l2_rw:\n"				/* r4: address, r5: value */
-    "	std 5,0(4)\n"
-    "	ld 6,0(4)\n"
-    "	li 3," STR(MARK_L2) "\n"
-    "	sc 1\n"
-    "	b .\n"
-    "l2_load:\n"			/* r7: address */
-    "	ld 6,0(7)\n"
-    "	li 3," STR(MARK_L2) "\n"
-    "	sc 1\n"
-    "	b .\n"
-    "l2_store:\n"			/* r7: address, r5: value */
-    "	std 5,0(7)\n"
-    "	li 3," STR(MARK_L2) "\n"
-    "	sc 1\n"
-    "	b .\n"
-    "l2_spin:\n"			/* count in r8 until HDEC */
-    "	addi 8,8,1\n"
-    "	b l2_spin\n"
-    "l2_code_end:\n"
-    ".popsection\n");
-
 #define L2_OFF(sym)	((u64)((sym) - l2_code) * 4)
 
 /* --------------------------------------------------------------- output --- */
@@ -201,18 +153,8 @@ static int n_groups, n_passed, n_failed;
 static int group_fails;
 static char group_name[64];
 
-static void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void out(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("l1sim-%s: ", mode);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
+/* Macros, so that printf and snprintf check every format. */
+#define out(fmt, ...)	printf("l1sim-%s: " fmt "\n", mode, ##__VA_ARGS__)
 
 static double group_t0;
 static double now_s(void);
@@ -224,15 +166,8 @@ static void group_begin(const char *name)
 	group_t0 = now_s();
 }
 
-static bool check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static bool check(bool ok, const char *fmt, ...)
+static bool check_msg(bool ok, const char *msg)
 {
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	if (!ok) {
 		group_fails++;
 		out("#   FAIL: %s", msg);
@@ -241,6 +176,14 @@ static bool check(bool ok, const char *fmt, ...)
 	}
 	return ok;
 }
+
+/* check(ok, fmt, ...): one check of the current group; ok comes first */
+#define check(ok, fmt, ...) ({						\
+	bool ok_ = (ok);						\
+	char msg_[512];							\
+	snprintf(msg_, sizeof(msg_), fmt, ##__VA_ARGS__);		\
+	check_msg(ok_, msg_);						\
+})
 
 static bool group_end(void)
 {
@@ -307,12 +250,12 @@ struct vm {
 
 static long tb_hz = 512000000;
 static int n_timeouts;
-static volatile sig_atomic_t alarm_fired;
+static int alarm_fired;		/* set by the handler: atomic accesses only */
 
 static void on_alarm(int sig)
 {
 	(void)sig;
-	alarm_fired = 1;
+	__atomic_store_n(&alarm_fired, 1, __ATOMIC_SEQ_CST);
 }
 
 static u64 mftb(void)
@@ -387,13 +330,13 @@ static int vcpu_run(struct vm *vm, int timeout_s)
 	struct itimerval off = { 0 };
 	int r, err;
 
-	alarm_fired = 0;
+	__atomic_store_n(&alarm_fired, 0, __ATOMIC_SEQ_CST);
 	setitimer(ITIMER_REAL, &it, NULL);
 	r = ioctl(vm->vcpu_fd, KVM_RUN, 0);
 	err = errno;
 	setitimer(ITIMER_REAL, &off, NULL);
 	if (r < 0) {
-		if (err == EINTR && alarm_fired) {
+		if (err == EINTR && __atomic_load_n(&alarm_fired, __ATOMIC_SEQ_CST)) {
 			snprintf(vm->why, sizeof(vm->why), "KVM_RUN did not return within %d s",
 				 timeout_s);
 			n_timeouts++;
@@ -475,7 +418,7 @@ static long hcall(struct vm *vm, u64 nr, int nargs, const u64 *args)
 
 #define HCALL(vm, nr, ...) ({						\
 	const u64 a_[] = { __VA_ARGS__ };				\
-	hcall(vm, nr, sizeof(a_) / sizeof(a_[0]), a_);			\
+	hcall(vm, nr, ARRAY_SIZE(a_), a_);			\
 })
 
 static bool expect_rc(struct vm *vm, const char *what, long got, long want)
@@ -500,8 +443,16 @@ static void vm_close(struct vm *vm)
 	if (vm->kvm_fd >= 0)
 		close(vm->kvm_fd);
 	memset(vm, 0, sizeof(*vm));
-	vm->kvm_fd = vm->vm_fd = vm->vcpu_fd = -1;
+	vm->kvm_fd = -1;
+	vm->vm_fd = -1;
+	vm->vcpu_fd = -1;
 }
+
+/* vm_fail(vm, fmt, ...): say why in vm->why, evaluate to -1 */
+#define vm_fail(vm, fmt, ...) ({					\
+	snprintf((vm)->why, sizeof((vm)->why), fmt, ##__VA_ARGS__);	\
+	-1;								\
+})
 
 /*
  * Create the VM: HV, radix with GTSE, nested HV enabled (unless !nested),
@@ -523,67 +474,71 @@ static int vm_open(struct vm *vm, bool nested, bool l1_be)
 	u64 v;
 
 	memset(vm, 0, sizeof(*vm));
-	vm->kvm_fd = vm->vm_fd = vm->vcpu_fd = -1;
+	vm->kvm_fd = -1;
+	vm->vm_fd = -1;
+	vm->vcpu_fd = -1;
 	vm->l1_be = l1_be;
 
-#define TRY(cond, ...) do {						\
-	if (!(cond)) {							\
-		snprintf(vm->why, sizeof(vm->why), __VA_ARGS__);	\
-		return -1;						\
-	}								\
-} while (0)
 	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	TRY(vm->kvm_fd >= 0, "open /dev/kvm: %m");
+	if (vm->kvm_fd < 0)
+		return vm_fail(vm, "open /dev/kvm: %m");
 	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, KVM_VM_PPC_HV);
-	TRY(vm->vm_fd >= 0, "KVM_CREATE_VM(KVM_VM_PPC_HV): %m");
+	if (vm->vm_fd < 0)
+		return vm_fail(vm, "KVM_CREATE_VM(KVM_VM_PPC_HV): %m");
 	if (nested) {
 		cap.cap = KVM_CAP_PPC_NESTED_HV;
-		TRY(ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap) == 0,
-		    "KVM_ENABLE_CAP(KVM_CAP_PPC_NESTED_HV): %m");
+		if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap))
+			return vm_fail(vm, "KVM_ENABLE_CAP(KVM_CAP_PPC_NESTED_HV): %m");
 	}
-	TRY(ioctl(vm->vm_fd, KVM_PPC_CONFIGURE_V3_MMU, &mmu) == 0,
-	    "KVM_PPC_CONFIGURE_V3_MMU(radix, GTSE): %m");
+	if (ioctl(vm->vm_fd, KVM_PPC_CONFIGURE_V3_MMU, &mmu))
+		return vm_fail(vm, "KVM_PPC_CONFIGURE_V3_MMU(radix, GTSE): %m");
 	/* H_RPT_INVALIDATE is below MAX_HCALL_OPCODE: off unless enabled */
 	memset(&cap, 0, sizeof(cap));
 	cap.cap = KVM_CAP_PPC_ENABLE_HCALL;
 	cap.args[0] = KHN_H_RPT_INVALIDATE;
 	cap.args[1] = 1;
-	TRY(ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap) == 0,
-	    "KVM_ENABLE_CAP(KVM_CAP_PPC_ENABLE_HCALL, H_RPT_INVALIDATE): %m");
+	if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap))
+		return vm_fail(vm, "KVM_CAP_PPC_ENABLE_HCALL(H_RPT_INVALIDATE): %m");
 
 	vm->mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (vm->mem == MAP_FAILED)
 		vm->mem = NULL;
-	TRY(vm->mem, "mmap guest memory: %m");
+	if (!vm->mem)
+		return vm_fail(vm, "mmap guest memory: %m");
 	slot.memory_size = MEM_SIZE;
 	slot.userspace_addr = (u64)vm->mem;
-	TRY(ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) == 0,
-	    "KVM_SET_USER_MEMORY_REGION: %m");
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot))
+		return vm_fail(vm, "KVM_SET_USER_MEMORY_REGION: %m");
 
 	vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
-	TRY(vm->vcpu_fd >= 0, "KVM_CREATE_VCPU: %m");
+	if (vm->vcpu_fd < 0)
+		return vm_fail(vm, "KVM_CREATE_VCPU: %m");
 	r = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	TRY(r > 0, "KVM_GET_VCPU_MMAP_SIZE: %m");
+	if (r <= 0)
+		return vm_fail(vm, "KVM_GET_VCPU_MMAP_SIZE: %m");
 	vm->run_size = r;
 	vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vm->vcpu_fd, 0);
 	if (vm->run == MAP_FAILED)
 		vm->run = NULL;
-	TRY(vm->run, "mmap kvm_run: %m");
+	if (!vm->run)
+		return vm_fail(vm, "mmap kvm_run: %m");
 	memset(&cap, 0, sizeof(cap));
 	cap.cap = KVM_CAP_PPC_PAPR;
-	TRY(ioctl(vm->vcpu_fd, KVM_ENABLE_CAP, &cap) == 0, "KVM_ENABLE_CAP(KVM_CAP_PPC_PAPR): %m");
-	TRY(ioctl(vm->vcpu_fd, KVM_GET_ONE_REG, &reg) == 0, "KVM_GET_ONE_REG(LPCR): %m");
+	if (ioctl(vm->vcpu_fd, KVM_ENABLE_CAP, &cap))
+		return vm_fail(vm, "KVM_ENABLE_CAP(KVM_CAP_PPC_PAPR): %m");
+	if (ioctl(vm->vcpu_fd, KVM_GET_ONE_REG, &reg))
+		return vm_fail(vm, "KVM_GET_ONE_REG(LPCR): %m");
 	lpcr = l1_be ? lpcr & ~LPCR_ILE : lpcr | LPCR_ILE;
-	TRY(ioctl(vm->vcpu_fd, KVM_SET_ONE_REG, &reg) == 0, "KVM_SET_ONE_REG(LPCR): %m");
-#undef TRY
+	if (ioctl(vm->vcpu_fd, KVM_SET_ONE_REG, &reg))
+		return vm_fail(vm, "KVM_SET_ONE_REG(LPCR): %m");
 
 	put_code(vm, L1_TRAMP, l1_tramp, l1_tramp_end, l1_be);
 	for (v = L1_VEC_FIRST; v <= L1_VEC_LAST; v += 0x20) {
 		u32 *li6;
 
 		put_code(vm, v, l1_vec, l1_vec_end, l1_be);
-		li6 = l1(vm, v + 8);
+		li6 = l1(vm, v + 4 * L1_VEC_PATCH);
 		*li6 = bswap32_if(vm, bswap32_if(vm, *li6) | (u32)v);
 	}
 	put_code(vm, L1_L2CODE, l2_code, l2_code_end, false);
@@ -808,7 +763,7 @@ static void t_pr_refused(struct vm *vm)
 	long rc;
 
 	group_begin("pr-hcalls-refused");
-	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(calls); i++) {
 		l1_dec(vm, 2);		/* MSR[PR] comes with MSR[EE] */
 		rc = hcall_msr(vm, MSR_SF | MSR_ME | MSR_LE | MSR_PR, calls[i].nr, 4, args);
 		check(rc == HC_NO_RETURN && vm->exit_nr == MARK_INTR &&
@@ -960,7 +915,8 @@ static void t_sc_exit(struct vm *vm, int version)
 	check((s.regs.msr & (MSR_SF | MSR_LE)) == (MSR_SF | MSR_LE),
 	      "pt_regs msr 0x%llx keeps SF and LE", s.regs.msr);
 	check(s.regs.gpr[20] == 0x2020202020202020ULL && s.regs.gpr[31] == 0x3131313131313131ULL &&
-	      s.regs.link == 0x1111, "untouched registers come back (r20 0x%llx r31 0x%llx lr 0x%llx)",
+	      s.regs.link == 0x1111,
+	      "untouched registers come back (r20 0x%llx r31 0x%llx lr 0x%llx)",
 	      s.regs.gpr[20], s.regs.gpr[31], s.regs.link);
 	check(host_ld(vm, L1_DATA_A + off) == val,
 	      "the L1 page backing the L2 data page holds 0x%llx, want 0x%llx",
@@ -1041,7 +997,7 @@ static void t_tlb_bad(struct vm *vm)
 	size_t i;
 
 	group_begin("tlb-invalidate-bad");
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		expect_rc(vm, bad[i].what,
 			  HCALL(vm, KHN_H_TLB_INVALIDATE, bad[i].instr, L2_LPID, bad[i].rb),
 			  KHN_H_PARAMETER);
@@ -1261,14 +1217,14 @@ static void t_big_endian(bool in_tree)
 
 	group_begin("l1-big-endian");
 	if (in_tree)
-		out("#   in-tree kvm-hv loses a big-endian L1's exits (H_AUTHORITY): asserted as such");
+		out("#   in-tree kvm-hv loses a big-endian L1's exits (H_AUTHORITY): asserted");
 	if (check(vm_open(&vm, true, true) == 0, "create a VM with a big-endian L1: %s", vm.why)) {
 		l2_tree(&vm);
 		expect_rc(&vm, "H_SET_PARTITION_TABLE",
 			  HCALL(&vm, KHN_H_SET_PARTITION_TABLE, L1_PTBL), KHN_H_SUCCESS);
 		rc = l2_call(&vm, &s, L2_OFF(l2_rw), L2_DATA + 0x40, val, 0);
 		expect_rc(&vm, "H_ENTER_NESTED, v2 image big-endian", rc, want_sc);
-		check(host_ld(&vm, L1_DATA_A + 0x40) == val, "the L2 ran: its store reached page A");
+		check(host_ld(&vm, L1_DATA_A + 0x40) == val, "the L2 ran: its store is in page A");
 		if (in_tree)
 			check(s.regs.nip == L2_CODE + L2_OFF(l2_rw) && s.regs.gpr[3] == 0,
 			      "nothing written back: nip 0x%llx r3 0x%llx", s.regs.nip,
@@ -1380,7 +1336,7 @@ static int live_nonzero(char *bad, size_t len)
 	size_t i, used = 0;
 	FILE *f = NULL;
 
-	for (i = 0; !f && i < sizeof(paths) / sizeof(paths[0]); i++)
+	for (i = 0; !f && i < ARRAY_SIZE(paths); i++)
 		f = fopen(paths[i], "r");
 	if (!f)
 		return -1;
@@ -1426,7 +1382,7 @@ static bool lifecycle_vm(struct vm *vm, int iter, char *why, size_t len)
 	return true;
 }
 
-static void lifecycle(int iterations, const char *ko)
+static void module_lifecycle(int iterations, const char *ko)
 {
 	int ok_vm = 0, ok_busy = 0, ok_live = 0, ok_rmmod = 0, ok_insmod = 0, na_live = 0;
 	char why[256], first_vm[320] = "", first_busy[128] = "", first_live[320] = "";
@@ -1520,7 +1476,7 @@ static void lifecycle(int iterations, const char *ko)
 	group_end();
 
 	group_begin("lifecycle-memavailable");
-	out("#   MemAvailable before %ld kB, after %ld kB, delta %+ld kB over %d iterations (%.1f s)",
+	out("#   MemAvailable before %ld kB, after %ld kB, delta %+ld kB, %d iterations in %.1f s",
 	    before, after, after - before, iterations, now_s() - t0);
 	/* a figure, not a test: only a gross loss (> 32 MiB) fails */
 	check(before < 0 || after < 0 || before - after < 32 * 1024,
@@ -1559,7 +1515,7 @@ static long read_long(const char *path, const char *key)
 	return v;
 }
 
-static void usage(void)
+static void bad_usage(void)
 {
 	fprintf(stderr, "usage: l1sim [-v] [--lifecycle N] [--module KO] baseline|module\n");
 	exit(2);
@@ -1584,10 +1540,10 @@ int main(int argc, char **argv)
 		else if (!mode && (!strcmp(argv[i], "baseline") || !strcmp(argv[i], "module")))
 			mode = argv[i];
 		else
-			usage();
+			bad_usage();
 	}
 	if (!mode)
-		usage();
+		bad_usage();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART: KVM_RUN returns EINTR */
 
@@ -1612,7 +1568,7 @@ int main(int argc, char **argv)
 
 	scenario(nr_cpus);
 	if (!strcmp(mode, "module") && ko && lifecycle_n > 0)
-		lifecycle(lifecycle_n, ko);
+		module_lifecycle(lifecycle_n, ko);
 
 	out("1..%d", n_groups);
 	out("# %d groups in %.1f s", n_groups, now_s() - t0);

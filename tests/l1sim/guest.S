@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The code l1sim runs as L1 and as L2 (see guest.h).  Assembled into the
+ * host binary as data, little-endian; the host copies it into L1 memory
+ * (byte-reversed for a big-endian L1).
+ */
+#include "guest.h"
+
+	.section .rodata
+	.balign	4
+	.globl	l1_tramp, l1_tramp_end, l1_vec, l1_vec_end
+	.globl	l2_code, l2_rw, l2_load, l2_store, l2_spin, l2_code_end
+
+l1_tramp:
+	sc	1
+	mr	4, 3
+	li	3, MARK_RET
+	sc	1
+	b	.
+l1_tramp_end:
+
+l1_vec:
+	mfsrr0	4
+	mfsrr1	5
+	li	6, 0		/* word L1_VEC_PATCH: the vector */
+	li	3, MARK_INTR
+	sc	1
+	b	.
+l1_vec_end:
+
+l2_code:
+l2_rw:
+	std	5, 0(4)
+	ld	6, 0(4)
+	li	3, MARK_L2
+	sc	1
+	b	.
+l2_load:
+	ld	6, 0(7)
+	li	3, MARK_L2
+	sc	1
+	b	.
+l2_store:
+	std	5, 0(7)
+	li	3, MARK_L2
+	sc	1
+	b	.
+l2_spin:
+	addi	8, 8, 1
+	b	l2_spin
+l2_code_end:
+
+	.section .note.GNU-stack, "", @progbits
