@@ -9,7 +9,7 @@
 	.section .rodata
 	.balign	4
 	.globl	l1_tramp, l1_tramp_end, l1_vec, l1_vec_end
-	.globl	l2_code, l2_rw, l2_load, l2_store, l2_spin, l2_code_end
+	.globl	l2_code, l2_rw, l2_load, l2_store, l2_spin, l2_count, l2_code_end
 
 l1_tramp:
 	sc	1
@@ -48,6 +48,13 @@ l2_store:
 l2_spin:
 	addi	8, 8, 1
 	b	l2_spin
+l2_count:
+	addi	8, 8, 1
+	cmpd	8, 9
+	bne	l2_count
+	li	3, MARK_L2
+	sc	1
+	b	.
 l2_code_end:
 
 	.section .note.GNU-stack, "", @progbits

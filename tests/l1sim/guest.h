@@ -20,12 +20,13 @@
 /*
  * L1: the hcall trampoline ("sc 1", then the result to the host), and the
  * interrupt stub copied to every vector.  L2: store/load/"sc 1" (r4 the
- * address, r5 the value), load (r7), store (r7, r5), and a loop counting
- * in r8.  Each routine is one array of instruction words, end marked by
- * the next symbol.
+ * address, r5 the value), load (r7), store (r7, r5), a loop counting in
+ * r8 for ever, and one counting r8 up to r9 before its "sc 1".  Each
+ * routine is one array of instruction words, ended by the next symbol.
  */
 extern const unsigned int l1_tramp[], l1_tramp_end[], l1_vec[], l1_vec_end[];
 extern const unsigned int l2_code[], l2_rw[], l2_load[], l2_store[], l2_spin[];
+extern const unsigned int l2_count[];
 extern const unsigned int l2_code_end[];
 #endif
 

@@ -117,6 +117,7 @@ typedef unsigned int u32;
 #define L1_PUD		0x30000
 #define L1_PMD		0x31000
 #define L1_PTE		0x32000		/* 2^5 entries of 64K pages */
+#define L1_L2PRTB	0x38000		/* the L2's process table: empty, 4K */
 #define L1_GS		0x40000		/* hv_guest_state */
 #define L1_REGS		0x41000		/* pt_regs */
 /*
@@ -156,14 +157,18 @@ static char group_name[64];
 /* Macros, so that printf and snprintf check every format. */
 #define out(fmt, ...)	printf("l1sim-%s: " fmt "\n", mode, ##__VA_ARGS__)
 
-static double group_t0;
-static double now_s(void);
+/*
+ * No floating point anywhere near KVM_RUN: the vCPU thread's FP registers
+ * do not always survive it (see kvm_run_checked()).  Times are integer ms.
+ */
+static u64 group_t0;
+static u64 now_ms(void);
 
 static void group_begin(const char *name)
 {
 	snprintf(group_name, sizeof(group_name), "%s", name);
 	group_fails = 0;
-	group_t0 = now_s();
+	group_t0 = now_ms();
 }
 
 static bool check_msg(bool ok, const char *msg)
@@ -195,7 +200,7 @@ static bool group_end(void)
 	else
 		n_failed++;
 	if (verbose)
-		out("#   %s took %.2f s", group_name, now_s() - group_t0);
+		out("#   %s took %llu ms", group_name, now_ms() - group_t0);
 	out("%s %d %s", ok ? "ok" : "not ok", n_groups, group_name);
 	return ok;
 }
@@ -228,6 +233,9 @@ static const char *rc_name(long rc)
 	case TRAP_HDEC:			return "trap 0x980";
 	case TRAP_SYSCALL:		return "trap 0xc00";
 	case TRAP_HDSI:			return "trap 0xe00";
+	case 0xe20:			return "trap 0xe20 (HISI)";
+	case 0xe40:			return "trap 0xe40 (HEA)";
+	case 0xf80:			return "trap 0xf80 (HFAC)";
 	default:			return "?";
 	}
 }
@@ -243,6 +251,7 @@ struct vm {
 	u64 exit_nr, exit_args[9];
 	u32 exit_reason;
 	char why[160];
+	char l2why[200];	/* the last L2 exit: trap and fault registers */
 };
 
 /* Seconds one KVM_RUN may take: every run here needs milliseconds. */
@@ -266,12 +275,12 @@ static u64 mftb(void)
 	return tb;
 }
 
-static double now_s(void)
+static u64 now_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
 }
 
 static u64 bswap_if(const struct vm *vm, u64 v)
@@ -321,6 +330,62 @@ static void put_code(struct vm *vm, u64 ra, const u32 *start, const u32 *end, bo
 }
 
 /*
+ * KVM_RUN as a bare "sc", with canaries in non-volatile floating-point and
+ * vector registers around it (f14, f31, v20): the kernel must give the
+ * vCPU thread its own values back, whatever the guest ran.  Returns the
+ * ioctl's result (-1 and errno on error); counts lost canaries.
+ */
+static int n_runs, n_fp_lost, n_enter_runs, n_enter_lost;
+static u64 run_nr;		/* the hcall this run makes */
+static char fp_lost_first[200], fp_lost_nrs[128];
+
+static int kvm_run_checked(int fd)
+{
+	struct { u64 f14, f31, v20[2]; } in, back;	/* lxvd2x: any alignment */
+	register long r0 asm("r0") = SYS_ioctl;
+	register long r3 asm("r3") = fd;
+	register long r4 asm("r4") = KVM_RUN;
+	register long r5 asm("r5") = 0;
+	long cr;
+
+	n_runs++;
+	n_enter_runs += run_nr == KHN_H_ENTER_NESTED;
+	in.f14 = 0x4014000000000000ULL | n_runs;	/* bit patterns, not values */
+	in.f31 = 0xc031000000000000ULL | n_runs;
+	in.v20[0] = 0x1122334455667788ULL ^ n_runs;
+	in.v20[1] = ~(u64)n_runs;
+	memset(&back, 0, sizeof(back));
+	asm volatile("lfd	14, 0(%[in])\n"
+		     "lfd	31, 8(%[in])\n"
+		     "lxvd2x	52, %[o16], %[in]\n"
+		     "sc\n"
+		     "mfcr	%[cr]\n"
+		     "stfd	14, 0(%[back])\n"
+		     "stfd	31, 8(%[back])\n"
+		     "stxvd2x	52, %[o16], %[back]\n"
+		     : "+r" (r0), "+r" (r3), "+r" (r4), "+r" (r5), [cr] "=&r" (cr)
+		     : [in] "b" (&in), [back] "b" (&back), [o16] "b" (16L)
+		     : "r6", "r7", "r8", "r9", "r10", "r11", "r12", "cr0", "ctr", "xer",
+		       "fr14", "fr31", "v20", "memory");
+	if (memcmp(&in, &back, sizeof(in))) {
+		size_t l = strlen(fp_lost_nrs);
+
+		n_enter_lost += run_nr == KHN_H_ENTER_NESTED;
+		if (l < sizeof(fp_lost_nrs) - 8)
+			snprintf(fp_lost_nrs + l, sizeof(fp_lost_nrs) - l, " %llx", run_nr);
+		if (!n_fp_lost++)
+			snprintf(fp_lost_first, sizeof(fp_lost_first),
+				 "(first: run %d, hcall 0x%llx: f14 %016llx f31 %016llx v20 %016llx %016llx)",
+				 n_runs, run_nr, back.f14, back.f31, back.v20[0], back.v20[1]);
+	}
+	if (cr & 0x10000000) {		/* cr0.SO: r3 is the errno */
+		errno = r3;
+		return -1;
+	}
+	return r3;
+}
+
+/*
  * Run the vCPU once.  A run that takes longer than timeout_s seconds is
  * interrupted by SIGALRM and marks the VM broken.
  */
@@ -332,7 +397,7 @@ static int vcpu_run(struct vm *vm, int timeout_s)
 
 	__atomic_store_n(&alarm_fired, 0, __ATOMIC_SEQ_CST);
 	setitimer(ITIMER_REAL, &it, NULL);
-	r = ioctl(vm->vcpu_fd, KVM_RUN, 0);
+	r = kvm_run_checked(vm->vcpu_fd);
 	err = errno;
 	setitimer(ITIMER_REAL, &off, NULL);
 	if (r < 0) {
@@ -363,6 +428,7 @@ static long hcall_msr(struct vm *vm, u64 msr, u64 nr, int nargs, const u64 *args
 
 	vm->exit_nr = 0;
 	vm->exit_reason = 0;
+	vm->l2why[0] = 0;
 	memset(vm->exit_args, 0, sizeof(vm->exit_args));
 	if (vm->broken) {
 		snprintf(vm->why, sizeof(vm->why), "VM unusable after an earlier failure");
@@ -389,6 +455,7 @@ static long hcall_msr(struct vm *vm, u64 msr, u64 nr, int nargs, const u64 *args
 	for (i = 0; i < 9; i++)
 		vm->run->papr_hcall.args[i] = regs.gpr[4 + i];
 
+	run_nr = nr;
 	if (vcpu_run(vm, RUN_TIMEOUT))
 		return HC_NO_RETURN;
 	vm->exit_reason = vm->run->exit_reason;
@@ -423,9 +490,10 @@ static long hcall(struct vm *vm, u64 nr, int nargs, const u64 *args)
 
 static bool expect_rc(struct vm *vm, const char *what, long got, long want)
 {
+	const char *more = got == HC_NO_RETURN ? vm->why : got >= 0x100 ? vm->l2why : "";
+
 	return check(got == want, "%s: got %ld (%s%s%s), want %ld (%s)", what, got,
-		     rc_name(got), got == HC_NO_RETURN ? ": " : "",
-		     got == HC_NO_RETURN ? vm->why : "", want, rc_name(want));
+		     rc_name(got), more[0] ? "; " : "", more, want, rc_name(want));
 }
 
 /* ------------------------------------------------------------------- VM --- */
@@ -552,9 +620,9 @@ static int vm_open(struct vm *vm, bool nested, bool l1_be)
 }
 
 /* L1's decrementer fires in secs seconds (it only matters with MSR[EE]). */
-static void l1_dec(struct vm *vm, double secs)
+static void l1_dec(struct vm *vm, int secs)
 {
-	u64 expiry = mftb() + (u64)(secs * tb_hz);
+	u64 expiry = mftb() + (u64)secs * tb_hz;
 	struct kvm_one_reg reg = { .id = KVM_REG_PPC_DEC_EXPIRY, .addr = (u64)&expiry };
 
 	if (ioctl(vm->vcpu_fd, KVM_SET_ONE_REG, &reg))
@@ -576,6 +644,7 @@ static void l2_tree(struct vm *vm)
 {
 	memset(l1(vm, L1_PTBL), 0, 0x1000);
 	memset(l1(vm, L1_ROOT), 0, 0x10000);
+	memset(l1(vm, L1_L2PRTB), 0, 0x1000);
 	memset(l1(vm, L1_PUD), 0, 0x3000);
 	be_st(vm, L1_ROOT, PTE_VALID | L1_PUD | 9);
 	be_st(vm, L1_PUD, PTE_VALID | L1_PMD | 9);
@@ -583,12 +652,8 @@ static void l2_tree(struct vm *vm)
 	l2_map(vm, L2_CODE, L1_L2CODE, PTE_RWX);
 	l2_map(vm, L2_DATA, L1_DATA_A, PTE_RWX);
 	be_st(vm, L1_PTBL + L2_LPID * 16, PATB_HR | RTS_52 | L1_ROOT | 13);
-	be_st(vm, L1_PTBL + L2_LPID * 16 + 8, 0);
-}
-
-static long l2_margin_ticks(double s)
-{
-	return (long)(s * tb_hz);
+	/* dw1: the L2's (empty) process table, GR as for any radix L2 */
+	be_st(vm, L1_PTBL + L2_LPID * 16 + 8, PATB_HR | L1_L2PRTB);
 }
 
 /*
@@ -598,6 +663,7 @@ static long l2_margin_ticks(double s)
 struct l2 {
 	struct khn_hv_guest_state gs;
 	struct khn_pt_regs regs;
+	u64 expiry_written;
 };
 
 static void l2_default(struct l2 *s, u64 version, u64 entry)
@@ -606,7 +672,7 @@ static void l2_default(struct l2 *s, u64 version, u64 entry)
 	s->gs.version = version;
 	s->gs.lpid = L2_LPID;
 	s->gs.vcpu_token = 0;
-	s->gs.hdec_expiry = mftb() + l2_margin_ticks(60);
+	s->gs.hdec_expiry = mftb() + 60 * tb_hz;
 	s->gs.ppr = PPR_DEFAULT;
 	s->regs.nip = L2_CODE + entry;
 	s->regs.msr = MSR_SF | MSR_ME | MSR_LE;
@@ -655,9 +721,12 @@ static void regs_load(const struct vm *vm, u64 ra, struct khn_pt_regs *regs)
 		((u64 *)regs)[i] = l1_ld(vm, ra + i * 8);
 }
 
+static int n_reentries;
+
 /*
  * H_ENTER_NESTED with the state in s, re-entering after an exit L1 would
- * simply retry (an L0 external interrupt, 0x500); s gets what L0 wrote back.
+ * simply retry (an L0 external interrupt, 0x500, or 0: L0 stopped the run
+ * early); s gets what L0 wrote back.
  */
 static long l2_enter_stored(struct vm *vm, struct l2 *s)
 {
@@ -666,16 +735,21 @@ static long l2_enter_stored(struct vm *vm, struct l2 *s)
 
 	for (tries = 0; tries < 100; tries++) {
 		rc = HCALL(vm, KHN_H_ENTER_NESTED, L1_GS, L1_REGS);
-		if (rc != TRAP_EXTERNAL)
+		if (rc != TRAP_EXTERNAL && rc != 0)
 			break;
+		n_reentries++;
 	}
 	gs_load(vm, L1_GS, &s->gs);
 	regs_load(vm, L1_REGS, &s->regs);
+	snprintf(vm->l2why, sizeof(vm->l2why),
+		 "L2 nip 0x%llx msr 0x%llx hdar 0x%llx hdsisr 0x%llx asdr 0x%llx heir 0x%llx",
+		 s->regs.nip, s->regs.msr, s->gs.hdar, s->gs.hdsisr, s->gs.asdr, s->gs.heir);
 	return rc;
 }
 
 static long l2_enter(struct vm *vm, struct l2 *s)
 {
+	s->expiry_written = s->gs.hdec_expiry;
 	gs_store(vm, L1_GS, &s->gs);
 	regs_store(vm, L1_REGS, &s->regs);
 	return l2_enter_stored(vm, s);
@@ -956,25 +1030,79 @@ static void t_hdsi(struct vm *vm, bool store)
 static void t_hdec(struct vm *vm)
 {
 	struct l2 s;
-	double t0, dt;
-	u64 tb;
+	u64 t0, dt, tb;
 	long rc;
 
 	group_begin("l2-hdec-expiry");
 	l2_default(&s, KHN_HV_GUEST_STATE_V2, L2_OFF(l2_spin));
-	s.gs.hdec_expiry = mftb() + l2_margin_ticks(0.05);
-	t0 = now_s();
+	s.gs.hdec_expiry = mftb() + tb_hz / 20;
+	t0 = now_ms();
 	rc = l2_enter(vm, &s);
-	dt = now_s() - t0;
+	dt = now_ms() - t0;
 	tb = mftb();
 	expect_rc(vm, "an L2 spinning past hdec_expiry", rc, TRAP_HDEC);
 	check(tb >= s.gs.hdec_expiry, "back at tb %llu, not before hdec_expiry %llu", tb,
 	      s.gs.hdec_expiry);
-	check(dt < 10.0, "back after %.3f s (bound 10 s for a 50 ms expiry)", dt);
+	check(dt < 10000, "back after %llu ms (bound 10 s for a 50 ms expiry)", dt);
 	check(s.regs.gpr[8] > 0, "the L2 ran: %llu loop iterations", s.regs.gpr[8]);
-	check(s.regs.nip >= L2_CODE + L2_OFF(l2_spin) && s.regs.nip < L2_CODE + L2_OFF(l2_code_end),
+	check(s.regs.nip >= L2_CODE + L2_OFF(l2_spin) && s.regs.nip < L2_CODE + L2_OFF(l2_count),
 	      "pt_regs nip 0x%llx inside the loop", s.regs.nip);
-	out("#   hdec: 50 ms expiry came back after %.3f s, %llu iterations", dt, s.regs.gpr[8]);
+	out("#   hdec: 50 ms expiry came back after %llu ms, %llu iterations", dt, s.regs.gpr[8]);
+	group_end();
+}
+
+/*
+ * An L2 that runs long enough for dozens of L0 timer ticks, with its
+ * hdec_expiry a minute away: L0's own decrementer must not end the entry
+ * (0x980 means hdec_expiry passed).
+ */
+static void t_long_run(struct vm *vm)
+{
+	const u64 n = 1ULL << 27;
+	struct l2 s;
+	u64 t0, dt;
+	long rc;
+
+	group_begin("l2-long-run");
+	l2_default(&s, KHN_HV_GUEST_STATE_V2, L2_OFF(l2_count));
+	s.regs.gpr[9] = n;
+	t0 = now_ms();
+	rc = l2_enter(vm, &s);
+	dt = now_ms() - t0;
+	expect_rc(vm, "an L2 counting to 2^27, hdec_expiry 60 s away", rc, TRAP_SYSCALL);
+	check(s.regs.gpr[8] == n && s.regs.gpr[3] == MARK_L2,
+	      "the L2 finished: r8 %llu of %llu, r3 0x%llx", s.regs.gpr[8], n, s.regs.gpr[3]);
+	out("#   long run: %llu ms in the L2", dt);
+	group_end();
+}
+
+/*
+ * Many short entries, alternating an L2 "sc 1" and an HDSI: each must
+ * come back with its own exit (no early HDEC, no lost trap).
+ */
+static void t_many(struct vm *vm)
+{
+	const int n = 200;
+	int i, bad = 0;
+	long rc, want;
+	struct l2 s;
+	char first[400] = "";
+
+	group_begin("l2-many-entries");
+	for (i = 0; i < n; i++) {
+		want = i & 1 ? TRAP_HDSI : TRAP_SYSCALL;
+		rc = i & 1 ? l2_call(vm, &s, L2_OFF(l2_load), 0, 0, L2_UNMAPPED + 8 * i) :
+			     l2_call(vm, &s, L2_OFF(l2_rw), L2_DATA + 0x800, i, 0);
+		if (rc == want && (i & 1 ? s.gs.hdar == L2_UNMAPPED + 8 * (u64)i :
+				   s.regs.gpr[6] == (u64)i))
+			continue;
+		if (!bad++)
+			snprintf(first, sizeof(first), "entry %d: %ld (%s), want %ld; %s", i, rc,
+				 rc_name(rc), want, vm->l2why);
+		if (rc == HC_NO_RETURN)
+			break;
+	}
+	check(!bad, "%d/%d entries came back with their own exit %s", n - bad, n, first);
 	group_end();
 }
 
@@ -1267,6 +1395,8 @@ static void scenario(u64 nr_cpus)
 		t_hdsi(&vm, false);
 		t_hdsi(&vm, true);
 		t_hdec(&vm);
+		t_long_run(&vm);
+		t_many(&vm);
 		t_tlb_bad(&vm);
 		t_tlb(&vm);
 		t_2m(&vm);
@@ -1376,19 +1506,39 @@ static bool lifecycle_vm(struct vm *vm, int iter, char *why, size_t len)
 	}
 	rc = l2_call(vm, &s, L2_OFF(l2_load), 0, 0, L2_UNMAPPED);
 	if (rc != TRAP_HDSI) {
-		snprintf(why, len, "HDSI: %ld (%s)", rc, rc_name(rc));
+		snprintf(why, len, "HDSI: %ld (%s), tb %llu hdec_expiry %llu (written %llu); %s",
+			 rc, rc_name(rc), mftb(), s.gs.hdec_expiry, s.expiry_written, vm->l2why);
 		return false;
 	}
 	return true;
 }
 
+/* Fresh VMs one after the other, each through the nested basics. */
+static void t_vm_churn(int n)
+{
+	char why[400], first[440] = "";
+	struct vm vm;
+	int i, ok = 0;
+
+	group_begin("vm-churn");
+	for (i = 0; i < n; i++) {
+		if (lifecycle_vm(&vm, i, why, sizeof(why)))
+			ok++;
+		else if (!first[0])
+			snprintf(first, sizeof(first), "VM %d: %s", i, why);
+		vm_close(&vm);
+	}
+	check(ok == n, "%d/%d VMs ran an L2 %s", ok, n, first);
+	group_end();
+}
+
 static void module_lifecycle(int iterations, const char *ko)
 {
 	int ok_vm = 0, ok_busy = 0, ok_live = 0, ok_rmmod = 0, ok_insmod = 0, na_live = 0;
-	char why[256], first_vm[320] = "", first_busy[128] = "", first_live[320] = "";
+	char why[400], first_vm[440] = "", first_busy[128] = "", first_live[440] = "";
 	char first_rmmod[128] = "", first_insmod[128] = "";
 	long before, after;
-	double t0 = now_s();
+	u64 t0 = now_ms();
 	struct vm vm;
 	int i, r, n;
 
@@ -1476,8 +1626,8 @@ static void module_lifecycle(int iterations, const char *ko)
 	group_end();
 
 	group_begin("lifecycle-memavailable");
-	out("#   MemAvailable before %ld kB, after %ld kB, delta %+ld kB, %d iterations in %.1f s",
-	    before, after, after - before, iterations, now_s() - t0);
+	out("#   MemAvailable before %ld kB, after %ld kB, delta %+ld kB, %d iterations in %llu ms",
+	    before, after, after - before, iterations, now_ms() - t0);
 	/* a figure, not a test: only a gross loss (> 32 MiB) fails */
 	check(before < 0 || after < 0 || before - after < 32 * 1024,
 	      "MemAvailable delta %+ld kB (fails below -32 MiB)", after - before);
@@ -1527,7 +1677,7 @@ int main(int argc, char **argv)
 	const char *ko = NULL;
 	int lifecycle_n = 20, i;
 	u64 nr_cpus;
-	double t0 = now_s();
+	u64 t0 = now_ms();
 	long v;
 
 	for (i = 1; i < argc; i++) {
@@ -1567,11 +1717,26 @@ int main(int argc, char **argv)
 	group_end();
 
 	scenario(nr_cpus);
+	t_vm_churn(20);
 	if (!strcmp(mode, "module") && ko && lifecycle_n > 0)
 		module_lifecycle(lifecycle_n, ko);
 
+	/*
+	 * Not counted either way while it also fails on the in-tree code
+	 * (kvm-hv's run path, not the nested hypercalls): a KTAP TODO.
+	 */
+	out("# f14/f31/v20 lost in %d of %d KVM_RUNs (H_ENTER_NESTED %d of %d), hcalls:%s %s",
+	    n_fp_lost, n_runs, n_enter_lost, n_enter_runs, fp_lost_nrs, fp_lost_first);
+	if (n_fp_lost) {
+		out("not ok %d host-fp-vector-preserved # TODO kvm-hv, in-tree too", ++n_groups);
+	} else {
+		out("ok %d host-fp-vector-preserved", ++n_groups);
+		n_passed++;
+	}
+	if (n_reentries)
+		out("# %d H_ENTER_NESTED re-entered after 0x500 or 0", n_reentries);
 	out("1..%d", n_groups);
-	out("# %d groups in %.1f s", n_groups, now_s() - t0);
+	out("# %d groups in %llu ms", n_groups, now_ms() - t0);
 	printf("khn-result: l1sim-%s passed=%d failed=%d\n", mode, n_passed, n_failed);
 	return n_failed ? 1 : 0;
 }
