@@ -1633,6 +1633,7 @@ static bool lifecycle_vm(struct vm *vm, int iter, char *why, size_t len)
 static void t_vm_churn(int n)
 {
 	char why[400], first[440] = "";
+	long before = mem_available_kb();
 	struct vm vm;
 	int i, ok = 0;
 
@@ -1645,6 +1646,7 @@ static void t_vm_churn(int n)
 		vm_close(&vm);
 	}
 	check(ok == n, "%d/%d VMs ran an L2 %s", ok, n, first);
+	out("#   MemAvailable delta %+ld kB over %d VMs", mem_available_kb() - before, n);
 	group_end();
 }
 
