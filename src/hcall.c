@@ -136,6 +136,9 @@ long khn_h_tlb_invalidate(struct kvm_vcpu *vcpu)
 	if (!vm)
 		return H_FUNCTION;
 	khn_stat_inc(&vm->stats, KHN_STAT_TLB_INVALIDATE);
+	rc = khn_tlbie_scope_check(kvmppc_get_gpr(vcpu, 4));
+	if (rc != H_SUCCESS)
+		return rc;
 	rc = khn_tlbie_decode(kvmppc_get_gpr(vcpu, 4), kvmppc_get_gpr(vcpu, 5),
 			      kvmppc_get_gpr(vcpu, 6), &t);
 	if (rc != H_SUCCESS)

@@ -262,9 +262,16 @@ static int khn_fault_locked(struct kvm_vcpu *vcpu, struct khn_l2 *l2,
 	}
 	*l1_ra_out = xl.l1_ra;
 
-	/* L1 keeps R/C of its own leaves: let it set them, then retry. */
-	if (!(xl.pte & KHN_RPTE_R) || (writing && !(xl.pte & KHN_RPTE_C)))
-		return RESUME_HOST;
+	/*
+	 * L1 keeps R/C of its own leaves: report what hardware would, a
+	 * failed R/C update, and L1 sets them and re-enters.
+	 */
+	if (!(xl.pte & KHN_RPTE_R) || (writing && !(xl.pte & KHN_RPTE_C))) {
+		f.err = KHN_WALK_PROT;
+		f.dsisr = DSISR_SET_RC;
+		f.srr1 = DSISR_SET_RC;
+		return khn_reflect(vcpu, &f, ifetch);
+	}
 
 	slot = gfn_to_memslot(kvm, xl.l1_ra >> PAGE_SHIFT);
 	if (!slot || (slot->flags & KVM_MEMSLOT_INVALID)) {

@@ -316,6 +316,9 @@ long khn_h_enter_nested(struct kvm_vcpu *vcpu)
 	rc = khn_sanitise_entry(&l1, &req, &out, &log);
 	if (rc != H_SUCCESS)
 		goto refused;
+	rc = khn_enter_lpid_check(READ_ONCE(vm->ptcr), gs.hv.lpid);
+	if (rc != H_SUCCESS)
+		goto refused;
 
 	rc = H_PARAMETER;
 	l2 = khn_l2_get(vm, gs.hv.lpid, true);

@@ -13,5 +13,7 @@
 long khn_set_ptcr_check(u64 ptcr, u64 *table_bytes);
 long khn_enter_token_check(u64 vcpu_token, unsigned int nr_cpus);
 long khn_copy_target_check(u64 l1_lpid, u64 pid);
+long khn_tlbie_scope_check(u64 p1);
+long khn_enter_lpid_check(u64 ptcr, u64 l1_lpid);
 
 #endif /* _KHN_HCALL_ARGS_H */

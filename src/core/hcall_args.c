@@ -12,6 +12,7 @@
 #include "khn/l1walk.h"
 #include "khn/papr.h"
 #include "khn/radix.h"
+#include "khn/tlbinv.h"
 
 /**
  * khn_set_ptcr_check() - may L1 register this partition table?
@@ -69,3 +70,38 @@ long khn_copy_target_check(u64 l1_lpid, u64 pid)
 	return KHN_H_SUCCESS;
 }
 EXPORT_SYMBOL_IF_KUNIT(khn_copy_target_check);
+
+/**
+ * khn_tlbie_scope_check() - the scope of an H_TLB_INVALIDATE
+ * @p1:		r4: RIC, PRS and R as in a tlbie
+ *
+ * H_TLB_INVALIDATE is L1 emulating a hypervisor tlbie on its L2s'
+ * partition-scoped translations; a process-scoped tlbie is not
+ * hypervisor privileged, so L1 never needs L0 for one (its L2 issues it,
+ * or uses H_RPT_INVALIDATE).  The in-tree L0 refuses it the same way.
+ *
+ * Return: %KHN_H_SUCCESS, or %KHN_H_PARAMETER when PRS is set.
+ */
+long khn_tlbie_scope_check(u64 p1)
+{
+	return (p1 & KHN_TLBIE_P1_PRS) ? KHN_H_PARAMETER : KHN_H_SUCCESS;
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_tlbie_scope_check);
+
+/**
+ * khn_enter_lpid_check() - the L2 LPID of an H_ENTER_NESTED
+ * @ptcr:	the partition table L1 registered (not 0)
+ * @l1_lpid:	hv_guest_state.lpid
+ *
+ * An L2 must have an entry in L1's partition table: the LPID is below
+ * the number of entries the registered table holds.
+ *
+ * Return: %KHN_H_SUCCESS or %KHN_H_PARAMETER.
+ */
+long khn_enter_lpid_check(u64 ptcr, u64 l1_lpid)
+{
+	u64 entries = BIT_ULL(12 + (ptcr & KHN_PTCR_PATS)) / KHN_PATE_BYTES;
+
+	return l1_lpid < entries ? KHN_H_SUCCESS : KHN_H_PARAMETER;
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_enter_lpid_check);

@@ -10,6 +10,7 @@
 #include "khn/hcall_args.h"
 #include "khn/papr.h"
 #include "khn/radix.h"
+#include "khn/tlbinv.h"
 
 static void ptcr_zero_withdraws(struct kunit *test)
 {
@@ -94,7 +95,38 @@ static void copy_target(struct kunit *test)
 			KHN_H_PARAMETER);
 }
 
+static void tlbie_scope(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, khn_tlbie_scope_check(KHN_TLBIE_P1_R),
+			KHN_H_SUCCESS);
+	KUNIT_EXPECT_EQ(test, khn_tlbie_scope_check(KHN_TLBIE_P1_R |
+						    KHN_TLBIE_P1_RIC),
+			KHN_H_SUCCESS);
+	KUNIT_EXPECT_EQ(test, khn_tlbie_scope_check(KHN_TLBIE_P1_R |
+						    KHN_TLBIE_P1_PRS),
+			KHN_H_PARAMETER);
+}
+
+static void enter_lpid(struct kunit *test)
+{
+	/* PATS 0: 4K, 256 entries; PATS 4: 64K, 4096 entries */
+	KUNIT_EXPECT_EQ(test, khn_enter_lpid_check(0x10000000ULL, 0),
+			KHN_H_SUCCESS);
+	KUNIT_EXPECT_EQ(test, khn_enter_lpid_check(0x10000000ULL, 255),
+			KHN_H_SUCCESS);
+	KUNIT_EXPECT_EQ(test, khn_enter_lpid_check(0x10000000ULL, 256),
+			KHN_H_PARAMETER);
+	KUNIT_EXPECT_EQ(test, khn_enter_lpid_check(0x10000000ULL | 4, 4095),
+			KHN_H_SUCCESS);
+	KUNIT_EXPECT_EQ(test, khn_enter_lpid_check(0x10000000ULL | 4, 4096),
+			KHN_H_PARAMETER);
+	KUNIT_EXPECT_EQ(test, khn_enter_lpid_check(0x10000000ULL, U32_MAX),
+			KHN_H_PARAMETER);
+}
+
 static struct kunit_case hcall_args_cases[] = {
+	KUNIT_CASE(tlbie_scope),
+	KUNIT_CASE(enter_lpid),
 	KUNIT_CASE(ptcr_zero_withdraws),
 	KUNIT_CASE(ptcr_sizes),
 	KUNIT_CASE(ptcr_too_many_entries),

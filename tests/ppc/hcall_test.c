@@ -114,10 +114,11 @@ static void set_partition_table_zero(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, e->kvm->arch.l1_ptcr, 0ULL);
 }
 
-#define P1(ric, prs, r)	(FIELD_PREP(KHN_TLBIE_P1_RIC, ric) |		\
+/* Constant forms of the tlbie fields (RIC 19:18, IS 11:10) */
+#define P1(ric, prs, r)	(((u64)(ric) << 18) |				\
 			 ((prs) ? KHN_TLBIE_P1_PRS : 0) |		\
 			 ((r) ? KHN_TLBIE_P1_R : 0))
-#define RB(is)		FIELD_PREP(KHN_TLBIE_RB_IS, is)
+#define RB(is)		((u64)(is) << 10)
 
 static void tlb_invalidate_refusals(struct kunit *test)
 {
@@ -125,6 +126,7 @@ static void tlb_invalidate_refusals(struct kunit *test)
 	static const u64 bad[][3] = {
 		{ P1(0, 0, 0), 1, RB(2) },	/* HPT form */
 		{ P1(0, 0, 1) | BIT_ULL(0), 1, RB(2) },	/* not a tlbie field */
+		{ P1(0, 1, 1), 1, RB(2) },	/* process scope: not for L0 */
 		{ P1(0, 0, 1), 4096, RB(2) },	/* LPID beyond 12 bits */
 		{ P1(3, 0, 1), 1, RB(2) },	/* RIC 3 */
 		{ P1(0, 0, 1), 1, RB(1) },	/* IS 1: PID, partition scope */
