@@ -190,7 +190,21 @@ const struct kvmhv_nested_ops khn_nested_ops = {
 };
 EXPORT_SYMBOL_IF_KUNIT(khn_nested_ops);
 
+/* The module's debugfs directory; kvm-hv-nested, not KBUILD_MODNAME. */
+#define KHN_DEBUGFS_NAME "kvm-hv-nested"
+
 static struct dentry *khn_debugfs_dir;
+
+/**
+ * khn_debugfs_root() - the module's debugfs directory
+ *
+ * Return: /sys/kernel/debug/kvm-hv-nested, or NULL (or an ERR_PTR) when
+ * debugfs is unavailable or khn_debugfs_init() has not run.
+ */
+struct dentry *khn_debugfs_root(void)
+{
+	return khn_debugfs_dir;
+}
 
 static int khn_stats_show(struct seq_file *m, void *unused)
 {
@@ -209,7 +223,7 @@ DEFINE_SHOW_ATTRIBUTE(khn_stats);
  */
 int khn_debugfs_init(void)
 {
-	khn_debugfs_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	khn_debugfs_dir = debugfs_create_dir(KHN_DEBUGFS_NAME, NULL);
 	debugfs_create_file("ops", 0444, khn_debugfs_dir, NULL,
 			    &khn_stats_fops);
 	return 0;
@@ -221,4 +235,5 @@ int khn_debugfs_init(void)
 void khn_debugfs_exit(void)
 {
 	debugfs_remove_recursive(khn_debugfs_dir);
+	khn_debugfs_dir = NULL;
 }

@@ -12,6 +12,7 @@
 
 #include "khn/glue.h"
 #include "khn/hostcheck.h"
+#include "khn/stats.h"
 
 static void khn_read_host_caps(struct khn_host_caps *caps)
 {
@@ -33,21 +34,24 @@ static int __init khn_init(void)
 		return -ENODEV;
 	}
 
+	/* Before registering: every VM gets its debugfs directory. */
+	khn_debugfs_init();
+	khn_stats_debugfs_init();
 	ret = kvmhv_register_nested_ops(&khn_nested_ops);
 	if (ret) {
+		khn_debugfs_exit();
 		pr_err("not loading: kvm-hv refused the nested ops (%d%s)\n",
 		       ret, ret == -EBUSY ? ": stop running VMs first" : "");
 		return ret;
 	}
-	khn_debugfs_init();
 	pr_info("serving nested HV for kvm-hv\n");
 	return 0;
 }
 
 static void __exit khn_exit(void)
 {
-	khn_debugfs_exit();
 	kvmhv_unregister_nested_ops(&khn_nested_ops);
+	khn_debugfs_exit();
 }
 
 module_init(khn_init);

@@ -78,5 +78,6 @@ static inline void khn_live_add(enum khn_live i, long n)
 }
 
 const char *khn_live_name(enum khn_live i);
+void khn_stats_debugfs_init(void);
 
 #endif /* _KHN_STATS_H */
