@@ -258,3 +258,26 @@ static_assert(!(KHN_PRTE0_RSVD &
 		(RTS1_MASK | RPDB_MASK | RTS2_MASK | RPDS_MASK)));
 static_assert((KHN_PRTE0_RSVD | RTS1_MASK | RPDB_MASK | RTS2_MASK |
 	       RPDS_MASK) == ~0ULL);
+
+/*
+ * The H_ENTER_NESTED state switch (src/run.c) copies these kvm-hv vCPU
+ * registers as 64-bit words, by offset: each must be one.
+ */
+#define KHN_VCPU_U64(f)	static_assert(sizeof_field(struct kvm_vcpu, f) == 8)
+KHN_VCPU_U64(arch.hfscr);
+KHN_VCPU_U64(arch.dawr0);
+KHN_VCPU_U64(arch.dawrx0);
+KHN_VCPU_U64(arch.dawr1);
+KHN_VCPU_U64(arch.dawrx1);
+KHN_VCPU_U64(arch.ciabr);
+KHN_VCPU_U64(arch.purr);
+KHN_VCPU_U64(arch.spurr);
+KHN_VCPU_U64(arch.ic);
+KHN_VCPU_U64(arch.shregs.srr0);
+KHN_VCPU_U64(arch.shregs.srr1);
+KHN_VCPU_U64(arch.shregs.sprg0);
+KHN_VCPU_U64(arch.shregs.sprg1);
+KHN_VCPU_U64(arch.shregs.sprg2);
+KHN_VCPU_U64(arch.shregs.sprg3);
+KHN_VCPU_U64(arch.cfar);
+KHN_VCPU_U64(arch.ppr);

@@ -33,94 +33,95 @@ static_assert(sizeof(struct pt_regs) == KHN_PT_REGS_SIZE);
 			 sizeof(short))
 
 /*
- * The part of an L1 vCPU that H_ENTER_NESTED replaces with the L2's: the
- * GPR image, MSR and the fields of struct hv_guest_state.  Everything
- * else (AMR, TAR, PMU, FP/VMX ...) L1 loaded for its L2 itself.
+ * The registers of struct hv_guest_state that H_ENTER_NESTED switches
+ * between L1 and L2, besides the GPR image and MSR.  Everything else
+ * (AMR, TAR, PMU, FP/VMX ...) L1 loaded for its L2 itself.  One table
+ * drives both directions: for each register, where kvm-hv keeps it in
+ * the vCPU, where it sits in the state image, and whether L1 reads the
+ * L2's value back at exit (the rest it only writes).
  */
-struct khn_vcpu_hv {
-	u64 pcr, dpdes, hfscr, dawr0, dawrx0, ciabr, purr, spurr, ic, vtb;
-	u64 srr0, srr1, sprg[4], pid, cfar, ppr, dawr1, dawrx1;
-	s64 tb_offset;
+struct khn_hv_reg {
+	u32 vcpu;		/* offset in struct kvm_vcpu (a ulong) */
+	u16 hv;			/* offset in struct khn_hv_guest_state */
+	bool back;		/* returned to L1 at exit */
 };
 
-static void khn_save_hv(struct kvm_vcpu *vcpu, struct khn_vcpu_hv *s)
-{
-	struct kvmppc_vcore *vc = vcpu->arch.vcore;
-
-	s->pcr = vc->pcr;
-	s->dpdes = vcpu->arch.doorbell_request;
-	s->hfscr = vcpu->arch.hfscr;
-	s->tb_offset = vc->tb_offset;
-	s->dawr0 = vcpu->arch.dawr0;
-	s->dawrx0 = vcpu->arch.dawrx0;
-	s->dawr1 = vcpu->arch.dawr1;
-	s->dawrx1 = vcpu->arch.dawrx1;
-	s->ciabr = vcpu->arch.ciabr;
-	s->purr = vcpu->arch.purr;
-	s->spurr = vcpu->arch.spurr;
-	s->ic = vcpu->arch.ic;
-	s->vtb = vc->vtb;
-	s->srr0 = vcpu->arch.shregs.srr0;
-	s->srr1 = vcpu->arch.shregs.srr1;
-	s->sprg[0] = vcpu->arch.shregs.sprg0;
-	s->sprg[1] = vcpu->arch.shregs.sprg1;
-	s->sprg[2] = vcpu->arch.shregs.sprg2;
-	s->sprg[3] = vcpu->arch.shregs.sprg3;
-	s->pid = vcpu->arch.pid;
-	s->cfar = vcpu->arch.cfar;
-	s->ppr = vcpu->arch.ppr;
+#define KHN_HV_REG(vfield, hfield, ret) {				\
+	.vcpu = offsetof(struct kvm_vcpu, vfield),			\
+	.hv = offsetof(struct khn_hv_guest_state, hfield),		\
+	.back = (ret),							\
 }
 
-static void khn_load_hv(struct kvm_vcpu *vcpu, const struct khn_vcpu_hv *s)
-{
-	struct kvmppc_vcore *vc = vcpu->arch.vcore;
+/* Each vCPU field is a ulong, 64 bits: src/abi_check.c checks it. */
+static const struct khn_hv_reg khn_hv_regs[] = {
+	KHN_HV_REG(arch.hfscr, hfscr, false),
+	KHN_HV_REG(arch.dawr0, dawr0, false),
+	KHN_HV_REG(arch.dawrx0, dawrx0, false),
+	KHN_HV_REG(arch.dawr1, dawr1, false),
+	KHN_HV_REG(arch.dawrx1, dawrx1, false),
+	KHN_HV_REG(arch.ciabr, ciabr, false),
+	KHN_HV_REG(arch.purr, purr, true),
+	KHN_HV_REG(arch.spurr, spurr, true),
+	KHN_HV_REG(arch.ic, ic, true),
+	KHN_HV_REG(arch.shregs.srr0, srr0, true),
+	KHN_HV_REG(arch.shregs.srr1, srr1, true),
+	KHN_HV_REG(arch.shregs.sprg0, sprg[0], true),
+	KHN_HV_REG(arch.shregs.sprg1, sprg[1], true),
+	KHN_HV_REG(arch.shregs.sprg2, sprg[2], true),
+	KHN_HV_REG(arch.shregs.sprg3, sprg[3], true),
+	KHN_HV_REG(arch.cfar, cfar, true),
+	KHN_HV_REG(arch.ppr, ppr, true),
+};
 
-	vc->pcr = s->pcr;
-	vcpu->arch.doorbell_request = s->dpdes;
-	vcpu->arch.hfscr = s->hfscr;
-	vcpu->arch.dawr0 = s->dawr0;
-	vcpu->arch.dawrx0 = s->dawrx0;
-	vcpu->arch.dawr1 = s->dawr1;
-	vcpu->arch.dawrx1 = s->dawrx1;
-	vcpu->arch.ciabr = s->ciabr;
-	vcpu->arch.purr = s->purr;
-	vcpu->arch.spurr = s->spurr;
-	vcpu->arch.ic = s->ic;
-	vc->vtb = s->vtb;
-	vcpu->arch.shregs.srr0 = s->srr0;
-	vcpu->arch.shregs.srr1 = s->srr1;
-	vcpu->arch.shregs.sprg0 = s->sprg[0];
-	vcpu->arch.shregs.sprg1 = s->sprg[1];
-	vcpu->arch.shregs.sprg2 = s->sprg[2];
-	vcpu->arch.shregs.sprg3 = s->sprg[3];
-	vcpu->arch.pid = s->pid;
-	vcpu->arch.cfar = s->cfar;
-	vcpu->arch.ppr = s->ppr;
+static u64 *khn_vcpu_reg(struct kvm_vcpu *vcpu, const struct khn_hv_reg *r)
+{
+	return (u64 *)((u8 *)vcpu + r->vcpu);
 }
 
-/* The L2's hv state as L1 asked for it, with the sanitised values. */
-static void khn_hv_from_l1(struct khn_vcpu_hv *s,
-			   const struct khn_hv_guest_state *hv,
-			   const struct khn_l2_regs *out)
+static u64 *khn_image_reg(struct khn_hv_guest_state *hv,
+			  const struct khn_hv_reg *r)
 {
-	s->pcr = out->pcr;
-	s->dpdes = hv->dpdes;
-	s->hfscr = out->hfscr;
-	s->dawr0 = hv->dawr0;
-	s->dawrx0 = out->dawrx0;
-	s->dawr1 = hv->dawr1;
-	s->dawrx1 = out->dawrx1;
-	s->ciabr = out->ciabr;
-	s->purr = hv->purr;
-	s->spurr = hv->spurr;
-	s->ic = hv->ic;
-	s->vtb = hv->vtb;
-	s->srr0 = hv->srr0;
-	s->srr1 = hv->srr1;
-	memcpy(s->sprg, hv->sprg, sizeof(s->sprg));
-	s->pid = hv->pidr;
-	s->cfar = hv->cfar;
-	s->ppr = hv->ppr;
+	return (u64 *)((u8 *)hv + r->hv);
+}
+
+/*
+ * vCPU -> image: every switched register, or (@back_only) those L1 reads
+ * back.  The few kvm-hv keeps elsewhere or narrower are named here.
+ */
+static void khn_hv_save(struct kvm_vcpu *vcpu, struct khn_hv_guest_state *hv,
+			bool back_only)
+{
+	struct kvmppc_vcore *vc = vcpu->arch.vcore;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(khn_hv_regs); i++)
+		if (!back_only || khn_hv_regs[i].back)
+			*khn_image_reg(hv, &khn_hv_regs[i]) =
+				*khn_vcpu_reg(vcpu, &khn_hv_regs[i]);
+	hv->dpdes = vcpu->arch.doorbell_request;
+	hv->pidr = vcpu->arch.pid;
+	hv->vtb = vc->vtb;
+	if (!back_only) {
+		hv->pcr = vc->pcr;
+		hv->tb_offset = vc->tb_offset;
+	}
+}
+
+/* image -> vCPU; the timebase offset is the caller's (it is relative) */
+static void khn_hv_load(struct kvm_vcpu *vcpu,
+			const struct khn_hv_guest_state *hv)
+{
+	struct kvmppc_vcore *vc = vcpu->arch.vcore;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(khn_hv_regs); i++)
+		*khn_vcpu_reg(vcpu, &khn_hv_regs[i]) =
+			*khn_image_reg((struct khn_hv_guest_state *)hv,
+				       &khn_hv_regs[i]);
+	vcpu->arch.doorbell_request = hv->dpdes;
+	vcpu->arch.pid = hv->pidr;
+	vc->vtb = hv->vtb;
+	vc->pcr = hv->pcr;
 }
 
 /* What L1 reads back: the L2's state and the exit's fault registers. */
@@ -128,20 +129,8 @@ static void khn_hv_to_l1(struct kvm_vcpu *vcpu, struct khn_hv_guest_state *hv,
 			 const struct khn_l2_regs *req)
 {
 	bool fac = vcpu->arch.trap == BOOK3S_INTERRUPT_H_FAC_UNAVAIL;
-	struct khn_vcpu_hv s;
 
-	khn_save_hv(vcpu, &s);
-	hv->dpdes = s.dpdes;
-	hv->purr = s.purr;
-	hv->spurr = s.spurr;
-	hv->ic = s.ic;
-	hv->vtb = s.vtb;
-	hv->srr0 = s.srr0;
-	hv->srr1 = s.srr1;
-	memcpy(hv->sprg, s.sprg, sizeof(hv->sprg));
-	hv->pidr = s.pid;
-	hv->cfar = s.cfar;
-	hv->ppr = s.ppr;
+	khn_hv_save(vcpu, hv, true);
 	/* L1's own requests, never L0's values (PCR, HFSCR, DAWRX ...) */
 	hv->hfscr = khn_sanitise_exit_hfscr(req->hfscr, vcpu->arch.hfscr, fac);
 	switch (vcpu->arch.trap) {
@@ -180,10 +169,10 @@ static int khn_write_l1(struct kvm_vcpu *vcpu, u64 ra, const void *buf,
 	return err;
 }
 
-/* Fetch and decode both images; an H_* status. */
-static long khn_fetch_l2(struct kvm_vcpu *vcpu, u64 hv_ptr, u64 regs_ptr,
-			 bool swap, struct khn_gstate *gs,
-			 struct khn_pt_regs *regs)
+/* Fetch and decode both images; an H_* status.  Own frame: big buffers. */
+static noinline_for_stack long
+khn_fetch_l2(struct kvm_vcpu *vcpu, u64 hv_ptr, u64 regs_ptr, bool swap,
+	     struct khn_gstate *gs, struct khn_pt_regs *regs)
 {
 	u8 buf[KHN_HV_GUEST_STATE_V2_SIZE];
 	u8 rbuf[KHN_PT_REGS_SIZE];
@@ -208,9 +197,9 @@ static long khn_fetch_l2(struct kvm_vcpu *vcpu, u64 hv_ptr, u64 regs_ptr,
 	return khn_pt_regs_decode(rbuf, sizeof(rbuf), swap, regs);
 }
 
-static long khn_store_l2(struct kvm_vcpu *vcpu, u64 hv_ptr, u64 regs_ptr,
-			 const struct khn_gstate *gs,
-			 const struct khn_pt_regs *regs)
+static noinline_for_stack long
+khn_store_l2(struct kvm_vcpu *vcpu, u64 hv_ptr, u64 regs_ptr,
+	     const struct khn_gstate *gs, const struct khn_pt_regs *regs)
 {
 	u8 buf[KHN_HV_GUEST_STATE_V2_SIZE];
 	u8 rbuf[KHN_PT_REGS_SIZE];
@@ -279,7 +268,7 @@ long khn_h_enter_nested(struct kvm_vcpu *vcpu)
 	bool swap = khn_l1_needs_byteswap(vcpu->arch.shregs.msr);
 	struct khn_l2_regs req, out;
 	struct khn_check_log log = {};
-	struct khn_vcpu_hv l1_hv, l2_hv;
+	struct khn_hv_guest_state l1_hv, l2_hv;
 	struct khn_pt_regs kregs;
 	struct pt_regs l1_regs;
 	struct khn_l1_ctx l1;
@@ -337,7 +326,7 @@ long khn_h_enter_nested(struct kvm_vcpu *vcpu)
 	/* Switch the vCPU from L1 to L2 */
 	vcpu->arch.regs.msr = vcpu->arch.shregs.msr;
 	l1_regs = vcpu->arch.regs;
-	khn_save_hv(vcpu, &l1_hv);
+	khn_hv_save(vcpu, &l1_hv, false);
 
 	hdec_exp = gs.hv.hdec_expiry - vc->tb_offset;
 	vc->tb_offset += gs.hv.tb_offset;
@@ -348,8 +337,14 @@ long khn_h_enter_nested(struct kvm_vcpu *vcpu)
 	vcpu->arch.nested_hfscr = gs.hv.hfscr;
 	memcpy(&vcpu->arch.regs, &kregs, sizeof(kregs));
 	vcpu->arch.shregs.msr = out.msr;
-	khn_hv_from_l1(&l2_hv, &gs.hv, &out);
-	khn_load_hv(vcpu, &l2_hv);
+	/* The L2's registers as L1 asked, with the sanitised values */
+	l2_hv = gs.hv;
+	l2_hv.pcr = out.pcr;
+	l2_hv.hfscr = out.hfscr;
+	l2_hv.dawrx0 = out.dawrx0;
+	l2_hv.dawrx1 = out.dawrx1;
+	l2_hv.ciabr = out.ciabr;
+	khn_hv_load(vcpu, &l2_hv);
 
 	r = khn_run_l2(vcpu, l2, hdec_exp, out.lpcr);
 
@@ -369,7 +364,7 @@ long khn_h_enter_nested(struct kvm_vcpu *vcpu)
 	l1_hv.spurr += vcpu->arch.spurr - l2_hv.spurr;
 	l1_hv.ic += vcpu->arch.ic - l2_hv.ic;
 	l1_hv.vtb += vc->vtb - l2_hv.vtb;
-	khn_load_hv(vcpu, &l1_hv);
+	khn_hv_load(vcpu, &l1_hv);
 
 	khn_l2_put(l2);
 
