@@ -128,24 +128,22 @@ static void khn_hv_load(struct kvm_vcpu *vcpu,
 static void khn_hv_to_l1(struct kvm_vcpu *vcpu, struct khn_hv_guest_state *hv,
 			 const struct khn_l2_regs *req)
 {
-	bool fac = vcpu->arch.trap == BOOK3S_INTERRUPT_H_FAC_UNAVAIL;
+	u32 trap = vcpu->arch.trap;
+	bool fac = trap == BOOK3S_INTERRUPT_H_FAC_UNAVAIL;
 
 	khn_hv_save(vcpu, hv, true);
 	/* L1's own requests, never L0's values (PCR, HFSCR, DAWRX ...) */
 	hv->hfscr = khn_sanitise_exit_hfscr(req->hfscr, vcpu->arch.hfscr, fac);
-	switch (vcpu->arch.trap) {
-	case BOOK3S_INTERRUPT_H_DATA_STORAGE:
+	/* A storage exit reports the L2-real address, a data one its EA too */
+	if (trap == BOOK3S_INTERRUPT_H_DATA_STORAGE ||
+	    trap == BOOK3S_INTERRUPT_H_INST_STORAGE)
+		hv->asdr = vcpu->arch.fault_gpa;
+	if (trap == BOOK3S_INTERRUPT_H_DATA_STORAGE) {
 		hv->hdar = vcpu->arch.fault_dar;
 		hv->hdsisr = vcpu->arch.fault_dsisr;
-		hv->asdr = vcpu->arch.fault_gpa;
-		break;
-	case BOOK3S_INTERRUPT_H_INST_STORAGE:
-		hv->asdr = vcpu->arch.fault_gpa;
-		break;
-	case BOOK3S_INTERRUPT_H_EMUL_ASSIST:
-		hv->heir = vcpu->arch.emul_inst;
-		break;
 	}
+	if (trap == BOOK3S_INTERRUPT_H_EMUL_ASSIST)
+		hv->heir = vcpu->arch.emul_inst;
 }
 
 static int khn_read_l1(struct kvm_vcpu *vcpu, u64 ra, void *buf, size_t len)
