@@ -40,8 +40,9 @@ static bool khn_l1_range_visible(struct kvm *kvm, u64 base, u64 size)
  * khn_h_set_partition_table() - H_SET_PARTITION_TABLE
  * @vcpu:	the calling L1 vCPU; r4 = the PTCR value (0: none)
  *
- * A table must pass khn_set_ptcr_check() and lie in L1 memory.  Any accepted call drops
- * every nested guest of the L1: their entries may have changed.
+ * A table must pass khn_set_ptcr_check() and lie in L1 memory.  Any
+ * accepted call drops every nested guest of the L1: their entries may
+ * have changed.
  *
  * Return: H_SUCCESS or H_PARAMETER.
  */
@@ -80,8 +81,7 @@ static void khn_apply_l2(struct khn_l2 *l2, const struct khn_tlb_decision *d)
 	if (d->flags & KHN_TLBD_DROP_TREE) {
 		before = l2->vm->nrmap.bytes;
 		khn_nrmap_drop_lpid(&l2->vm->nrmap, l2->kng.shadow_lpid);
-		khn_live_add(KHN_LIVE_NRMAP_BYTES,
-			     (long)l2->vm->nrmap.bytes - before);
+		khn_nrmap_account(l2->vm, before);
 	}
 	spin_unlock(&kvm->mmu_lock);
 	if (d->flags & KHN_TLBD_REFRESH_PATE)
@@ -213,16 +213,16 @@ long khn_h_copy_tofrom_guest(struct kvm_vcpu *vcpu)
 	rc = khn_copy_target_check(l1_lpid, pid);
 	if (rc != H_SUCCESS)
 		return rc;
+	l2 = khn_l2_get(vm, l1_lpid, false);
+	if (IS_ERR(l2))
+		return H_PARAMETER;
+	rc = H_SUCCESS;
 	if (!n)
-		return H_SUCCESS;
+		goto put;
+	rc = H_NO_MEM;
 	buf = kvzalloc(n, GFP_KERNEL_ACCOUNT);
 	if (!buf)
-		return H_NO_MEM;
-	l2 = khn_l2_get(vm, l1_lpid, false);
-	if (IS_ERR(l2)) {
-		kvfree(buf);
-		return H_PARAMETER;
-	}
+		goto put;
 
 	khn_l1_mem_init(&mem, vcpu->kvm);
 	mutex_lock(&l2->lock);
@@ -242,7 +242,8 @@ long khn_h_copy_tofrom_guest(struct kvm_vcpu *vcpu)
 out:
 	srcu_read_unlock(&vcpu->kvm->srcu, idx);
 	mutex_unlock(&l2->lock);
-	khn_l2_put(l2);
 	kvfree(buf);
+put:
+	khn_l2_put(l2);
 	return rc;
 }

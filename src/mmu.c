@@ -256,8 +256,14 @@ static int khn_fault_locked(struct kvm_vcpu *vcpu, struct khn_l2 *l2,
 		return RESUME_GUEST;
 	}
 	if (err) {
-		/* What the shadow still maps here, L1 no longer does. */
-		khn_l2_unmap(l2, l2_ra & ~0xFFFULL, (l2_ra & ~0xFFFULL) + 4096);
+		/*
+		 * The hardware had a translation (not NOHPTE) that L1 no
+		 * longer has: drop it.  A plain miss, the common reflected
+		 * fault, has nothing to drop.
+		 */
+		if (!(dsisr & KHN_DSISR_NOHPTE))
+			khn_l2_unmap(l2, l2_ra & ~0xFFFULL,
+				     (l2_ra & ~0xFFFULL) + 4096);
 		return khn_reflect(vcpu, &f, ifetch);
 	}
 	*l1_ra_out = xl.l1_ra;
@@ -320,7 +326,7 @@ static int khn_fault_locked(struct kvm_vcpu *vcpu, struct khn_l2 *l2,
 	before = vm->nrmap.bytes;
 	err = khn_nrmap_add(&vm->nrmap, l1_base, l2->kng.shadow_lpid, l2_ra,
 			    shift, GFP_NOWAIT | __GFP_NOWARN);
-	khn_live_add(KHN_LIVE_NRMAP_BYTES, (long)vm->nrmap.bytes - before);
+	khn_nrmap_account(vm, before);
 	if (!err)
 		err = khn_shadow_map(&l2->sh, l2_ra, pa, shift, attrs);
 	spin_unlock(&kvm->mmu_lock);
@@ -417,7 +423,7 @@ void khn_rmap_drop_range(struct kvm *kvm, u64 gpa, u64 hpa, u64 size)
 	before = vm->nrmap.bytes;
 	khn_nrmap_for_range(&vm->nrmap, gpa, gpa + size, true, khn_rmap_one,
 			    &w);
-	khn_live_add(KHN_LIVE_NRMAP_BYTES, (long)vm->nrmap.bytes - before);
+	khn_nrmap_account(vm, before);
 	if (w.dropped)
 		khn_stat_add(&vm->stats, KHN_STAT_RMAP_UNMAP, w.dropped);
 }

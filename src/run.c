@@ -314,7 +314,7 @@ long khn_h_enter_nested(struct kvm_vcpu *vcpu)
 				    gs.hv.lpid, PTR_ERR(l2));
 		goto refused;
 	}
-	if (!l2->pate_ok) {
+	if (!READ_ONCE(l2->pate_ok)) {
 		mutex_lock(&l2->lock);
 		if (!l2->pate_ok)
 			khn_l2_refresh_pate(l2);

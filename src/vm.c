@@ -133,7 +133,7 @@ static void khn_l2_release(void *ctx, struct khn_guest *gp)
 	khn_shadow_destroy(&l2->sh);
 	before = vm->nrmap.bytes;
 	khn_nrmap_drop_lpid(&vm->nrmap, gp->shadow_lpid);
-	khn_live_add(KHN_LIVE_NRMAP_BYTES, (long)vm->nrmap.bytes - before);
+	khn_nrmap_account(vm, before);
 	spin_unlock(&kvm->mmu_lock);
 
 	gp->priv = NULL;
@@ -264,7 +264,7 @@ int khn_l2_refresh_pate(struct khn_l2 *l2)
 	err = khn_pate_read(&mem, READ_ONCE(vm->ptcr), l2->kng.l1_lpid, &pate);
 	srcu_read_unlock(&vm->kvm->srcu, idx);
 
-	l2->pate_ok = !err;
+	WRITE_ONCE(l2->pate_ok, !err);
 	if (!err)
 		l2->pate = pate;
 	l2->kng.l1_gr_to_hr = err ? 0 : pate.dw0;

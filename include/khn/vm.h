@@ -86,6 +86,15 @@ static inline struct khn_l2 *khn_l2_of_vcpu(struct kvm_vcpu *vcpu)
 	return container_of(vcpu->arch.nested, struct khn_l2, kng);
 }
 
+/*
+ * Keep the module-wide nrmap byte count in step after a change of
+ * @vm->nrmap that began with @before bytes; kvm->mmu_lock held.
+ */
+static inline void khn_nrmap_account(struct khn_vm *vm, size_t before)
+{
+	khn_live_add(KHN_LIVE_NRMAP_BYTES, (long)vm->nrmap.bytes - (long)before);
+}
+
 /* vm.c */
 int khn_vm_create(struct kvm *kvm);
 void khn_vm_destroy(struct kvm *kvm);
