@@ -73,16 +73,11 @@ static void khn_apply_l2(struct khn_l2 *l2, const struct khn_tlb_decision *d)
 {
 	struct kvm *kvm = l2->vm->kvm;
 	unsigned long n;
-	size_t before;
 
 	mutex_lock(&l2->lock);
 	spin_lock(&kvm->mmu_lock);
+	/* the leaves dropped take their rmap entries with them */
 	n = khn_tlb_apply(d, &l2->sh);
-	if (d->flags & KHN_TLBD_DROP_TREE) {
-		before = l2->vm->nrmap.bytes;
-		khn_nrmap_drop_lpid(&l2->vm->nrmap, l2->kng.shadow_lpid);
-		khn_nrmap_account(l2->vm, before);
-	}
 	spin_unlock(&kvm->mmu_lock);
 	if (d->flags & KHN_TLBD_REFRESH_PATE)
 		khn_l2_refresh_pate(l2);

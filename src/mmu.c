@@ -16,7 +16,9 @@
 #include <asm/pgtable.h>
 #include <asm/tlbflush.h>
 
+#include "khn/audit.h"
 #include "khn/radix.h"
+#include "khn/rmap.h"
 #include "khn/vm.h"
 #include "trace.h"
 
@@ -51,13 +53,14 @@ void khn_l1_mem_init(struct khn_l1_mem *mem, struct kvm *kvm)
 }
 
 /*
- * Shadow tables: mostly called under kvm->mmu_lock, where nothing may
- * sleep; the root is allocated outside it.  Power-of-2 kmalloc objects
- * are naturally aligned, as the radix format requires.
+ * Shadow tables: the library says when it may sleep (the root, made
+ * outside kvm->mmu_lock); nothing is inferred from the context, so the
+ * same flags are used whatever the kernel's preemption model.  Power-of-2
+ * kmalloc objects are naturally aligned, as the radix format requires.
  */
-static void *khn_zalloc_table(size_t size)
+static void *khn_zalloc_table(size_t size, bool may_sleep)
 {
-	gfp_t gfp = preemptible() ? GFP_KERNEL : GFP_NOWAIT | __GFP_NOWARN;
+	gfp_t gfp = may_sleep ? GFP_KERNEL : GFP_NOWAIT | __GFP_NOWARN;
 	void *t = kzalloc(size, gfp | __GFP_ACCOUNT);
 
 	if (t)
@@ -119,16 +122,70 @@ static void khn_flush_lpid(void *ctx, u32 lpid)
 	khn_stat_inc(&l2->vm->stats, KHN_STAT_HW_FLUSH);
 }
 
-/**
- * khn_l2_tlb_ops_init() - hardware invalidation for an L2's shadow LPID
- * @l2:		the L2; its flushes are counted in its VM's stats
- */
-void khn_l2_tlb_ops_init(struct khn_l2 *l2)
+/* A shadow leaf of the L2 has gone, by any path: so goes its rmap entry. */
+static void khn_leaf_gone(void *arg, u64 addr, u64 pte, unsigned int shift,
+			  u64 origin)
 {
+	struct khn_l2 *l2 = arg;
+	struct khn_vm *vm = l2->vm;
+	size_t before = vm->nrmap.bytes;
+
+	lockdep_assert_held(&vm->kvm->mmu_lock);
+	khn_rmap_leaf_gone(&vm->nrmap, l2->sh.lpid, addr, shift, origin);
+	khn_nrmap_account(vm, before);
+}
+
+/**
+ * khn_l2_shadow_init() - an L2's empty shadow tree and its invalidation
+ * @l2:		the L2, with its shadow LPID set; may sleep
+ *
+ * The tree reports every leaf it loses to the VM's nested rmap, which so
+ * holds exactly one entry per leaf (khn/rmap.h).
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int khn_l2_shadow_init(struct khn_l2 *l2)
+{
+	int err;
+
 	l2->tlb_ops.flush_page = khn_flush_page;
 	l2->tlb_ops.flush_pwc = khn_flush_pwc;
 	l2->tlb_ops.flush_lpid = khn_flush_lpid;
 	l2->tlb_ops.ctx = l2;
+	err = khn_shadow_init(&l2->sh, &khn_l0_mm_ops, &l2->tlb_ops,
+			      l2->kng.shadow_lpid,
+			      PAGE_SHIFT == 16 ? KHN_GEOM_64K : KHN_GEOM_4K);
+	if (!err)
+		khn_shadow_set_notify(&l2->sh, khn_leaf_gone, l2);
+	return err;
+}
+
+/**
+ * khn_l2_shadow_teardown() - free an L2's shadow tree, rescheduling
+ * @l2:		the L2, unreachable: no vCPU runs it and it is out of
+ *		@vm->by_shadow, so nothing else walks its tree; may sleep
+ *
+ * A big L2 has many leaves, and each one's rmap entry goes under
+ * kvm->mmu_lock: drop them 1G at a time with the lock released and a
+ * resched point between steps, then destroy what is left (the LPID is
+ * flushed before any table is freed: it can be reused).
+ */
+void khn_l2_shadow_teardown(struct khn_l2 *l2)
+{
+	struct kvm *kvm = l2->vm->kvm;
+	u64 addr = 0;
+
+	while (!khn_shadow_next_leaf(&l2->sh, addr, &addr)) {
+		addr = round_down(addr, SZ_1G);
+		spin_lock(&kvm->mmu_lock);
+		khn_shadow_unmap(&l2->sh, addr, addr + SZ_1G, NULL, NULL);
+		spin_unlock(&kvm->mmu_lock);
+		addr += SZ_1G;
+		cond_resched();
+	}
+	spin_lock(&kvm->mmu_lock);
+	khn_shadow_destroy(&l2->sh);
+	spin_unlock(&kvm->mmu_lock);
 }
 
 /**
@@ -137,8 +194,7 @@ void khn_l2_tlb_ops_init(struct khn_l2 *l2)
  * @start:	first L2-real address, 4K aligned
  * @end:	one past the last, 4K aligned, > @start, <= 2^52
  *
- * Takes kvm->mmu_lock.  The nested rmap keeps entries for the leaves
- * dropped: a stale entry is checked against the shadow before use.
+ * Takes kvm->mmu_lock.  The leaves' rmap entries go with them.
  *
  * Return: leaves dropped, or -EINVAL for a bad range.
  */
@@ -215,6 +271,33 @@ static int khn_l0_pte(struct kvm_vcpu *vcpu, struct kvm_memory_slot *slot,
 	*pte = pte_val(p);
 	*shift = khn_level_shift(level);
 	return 0;
+}
+
+/*
+ * Under kvm->mmu_lock: L0's PTE for @gpa still maps the page read before
+ * the lock (same page and size, still present, and for a store still
+ * writable and changed).  Gives the PTE as it is now in @now.
+ */
+static bool khn_l0_pte_still(struct kvm *kvm, u64 gpa, u64 pte,
+			     unsigned int shift, bool writing, u64 *now)
+{
+	u64 need = _PAGE_PRESENT | _PAGE_ACCESSED;
+	unsigned int hshift = 0;
+	pte_t *ptep;
+	u64 p;
+
+	lockdep_assert_held(&kvm->mmu_lock);
+	if (writing)
+		need |= _PAGE_WRITE | _PAGE_DIRTY;
+	ptep = find_kvm_secondary_pte(kvm, gpa, &hshift);
+	if (!ptep)
+		return false;
+	p = pte_val(READ_ONCE(*ptep));
+	if ((p & need) != need || (hshift ? hshift : PAGE_SHIFT) != shift ||
+	    (p & PTE_RPN_MASK) != (pte & PTE_RPN_MASK))
+		return false;
+	*now = p;
+	return true;
 }
 
 /*
@@ -316,22 +399,26 @@ static int khn_fault_locked(struct kvm_vcpu *vcpu, struct khn_l2 *l2,
 	     (xl.l1_ra & ((1ULL << l0_shift) - 1) & ~((1ULL << shift) - 1));
 	l1_base = xl.l1_ra & ~((1ULL << shift) - 1);
 	l2_ra &= ~((1ULL << shift) - 1);
-	attrs = khn_combine_attrs(xl.pte, l0_pte, access);
-
 	spin_lock(&kvm->mmu_lock);
-	if (mmu_invalidate_retry(kvm, mmu_seq)) {
+	if (mmu_invalidate_retry(kvm, mmu_seq) ||
+	    !khn_l0_pte_still(kvm, xl.l1_ra, l0_pte, l0_shift, writing,
+			      &l0_pte)) {
 		spin_unlock(&kvm->mmu_lock);
 		return RESUME_GUEST;
 	}
+	/*
+	 * R/C from L0's PTE as it is now, under the lock a dirty-log harvest
+	 * takes to clear C: C read before it would map the page writable
+	 * and changed in the shadow, and the L2's stores would go unlogged.
+	 */
+	attrs = khn_combine_attrs(xl.pte, l0_pte, access);
 	before = vm->nrmap.bytes;
-	err = khn_nrmap_add(&vm->nrmap, l1_base, l2->kng.shadow_lpid, l2_ra,
-			    shift, GFP_NOWAIT | __GFP_NOWARN);
+	err = khn_rmap_map(&vm->nrmap, &l2->sh, l2_ra, pa, shift, attrs,
+			   l1_base, GFP_NOWAIT | __GFP_NOWARN);
 	khn_nrmap_account(vm, before);
-	if (!err)
-		err = khn_shadow_map(&l2->sh, l2_ra, pa, shift, attrs);
 	spin_unlock(&kvm->mmu_lock);
 	if (err)
-		return RESUME_GUEST;	/* no memory: a stale rmap is harmless */
+		return RESUME_GUEST;
 	*outcome = 0;
 	return RESUME_GUEST;
 }
@@ -372,37 +459,27 @@ noinline int khn_nested_page_fault(struct kvm_vcpu *vcpu)
 	return r;
 }
 
-struct khn_rmap_walk {
-	struct khn_vm *vm;
-	u64 hpa;
-	u64 size;
-	u64 clr;
-	u64 set;
-	bool rc;
-	long dropped;
-};
-
-/* One shadow leaf derived from the L1 range: drop it or update its R/C. */
-static void khn_rmap_one(void *arg, u32 lpid, u64 l2_ra, unsigned int shift)
+/* The tree of a shadow LPID of the VM; kvm->mmu_lock held. */
+static struct khn_shadow *khn_tree_of(void *arg, u32 lpid)
 {
-	struct khn_rmap_walk *w = arg;
-	struct khn_l2 *l2 = xa_load(&w->vm->by_shadow, lpid);
-	unsigned int sshift;
-	u64 pte, pa;
+	struct khn_vm *vm = arg;
+	struct khn_l2 *l2 = xa_load(&vm->by_shadow, lpid);
 
-	if (!l2 || khn_shadow_lookup(&l2->sh, l2_ra, &pte, &sshift))
-		return;
-	if (w->rc) {
-		khn_shadow_update_rc(&l2->sh, l2_ra, w->clr, w->set);
-		return;
-	}
-	/* A stale entry: the L2 address now maps another page. */
-	pa = pte & KHN_RPTE_RPN;
-	if (pa + (1ULL << sshift) <= w->hpa || pa >= w->hpa + w->size)
-		return;
-	if (khn_shadow_unmap(&l2->sh, l2_ra, l2_ra + (1ULL << shift),
-			     NULL, NULL) > 0)
-		w->dropped++;
+	return l2 ? &l2->sh : NULL;
+}
+
+/*
+ * The 4K-aligned span of [@gpa, @gpa + @size) rounded out to @align (a
+ * power of two), or false if it wraps or is empty.
+ */
+static bool khn_l1_span(u64 gpa, u64 size, u64 align, u64 *start, u64 *end)
+{
+	align = max_t(u64, align, SZ_4K);
+	if (!size || gpa + size < gpa || !is_power_of_2(align))
+		return false;
+	*start = round_down(gpa, align);
+	*end = round_up(gpa + size, align);
+	return *end > *start;
 }
 
 /**
@@ -411,40 +488,102 @@ static void khn_rmap_one(void *arg, u32 lpid, u64 l2_ra, unsigned int shift)
  * @gpa:	first L1-real address
  * @hpa:	host real address it was mapped to
  * @size:	bytes
+ *
+ * Every shadow leaf made from the range goes, and is flushed, before L0
+ * frees or reuses the host page.
  */
 void khn_rmap_drop_range(struct kvm *kvm, u64 gpa, u64 hpa, u64 size)
 {
 	struct khn_vm *vm = khn_vm_of(kvm);
-	struct khn_rmap_walk w = { .vm = vm, .hpa = hpa, .size = size };
+	struct khn_rmap_trees trees = { .lookup = khn_tree_of, .arg = vm };
 	size_t before;
+	u64 start, end;
+	long n;
 
-	if (!vm || !size || gpa + size < gpa)
+	lockdep_assert_held(&kvm->mmu_lock);
+	if (!vm || !khn_l1_span(gpa, size, SZ_4K, &start, &end))
 		return;
 	before = vm->nrmap.bytes;
-	khn_nrmap_for_range(&vm->nrmap, gpa, gpa + size, true, khn_rmap_one,
-			    &w);
+	n = khn_rmap_unmap_l1(&vm->nrmap, start, end, &trees);
 	khn_nrmap_account(vm, before);
-	if (w.dropped)
-		khn_stat_add(&vm->stats, KHN_STAT_RMAP_UNMAP, w.dropped);
+	if (n > 0)
+		khn_stat_add(&vm->stats, KHN_STAT_RMAP_UNMAP, n);
 }
 
 /**
  * khn_rmap_rc() - R/C bits changed on L1's mapping of an L1-real range
  * @kvm:	the L1 VM; kvm->mmu_lock held
- * @gpa:	first L1-real address
- * @nbytes:	bytes
+ * @gpa:	an L1-real address in the mapping
+ * @nbytes:	bytes of the mapping (its page size)
  * @clr:	R/C bits cleared
  * @set:	R/C bits set
  */
 void khn_rmap_rc(struct kvm *kvm, u64 gpa, u64 nbytes, u64 clr, u64 set)
 {
 	struct khn_vm *vm = khn_vm_of(kvm);
-	struct khn_rmap_walk w = {
-		.vm = vm, .clr = clr, .set = set, .rc = true,
-	};
+	struct khn_rmap_trees trees = { .lookup = khn_tree_of, .arg = vm };
+	u64 start, end;
 
-	if (!vm || !nbytes || gpa + nbytes < gpa)
+	lockdep_assert_held(&kvm->mmu_lock);
+	if (!vm || !khn_l1_span(gpa, nbytes, nbytes, &start, &end))
 		return;
-	khn_nrmap_for_range(&vm->nrmap, gpa, gpa + nbytes, false,
-			    khn_rmap_one, &w);
+	khn_rmap_rc_l1(&vm->nrmap, start, end, clr, set, &trees);
+}
+
+/* L0's leaf for an L1-real address; kvm->mmu_lock held. */
+static int khn_audit_l0_leaf(void *ctx, u64 l1_ra, u64 *pte,
+			     unsigned int *shift)
+{
+	struct kvm *kvm = ctx;
+	unsigned int hshift = 0;
+	pte_t *ptep;
+
+	ptep = find_kvm_secondary_pte(kvm, l1_ra, &hshift);
+	if (!ptep || !pte_present(READ_ONCE(*ptep)))
+		return -ENOENT;
+	*pte = pte_val(READ_ONCE(*ptep));
+	*shift = hshift ? hshift : PAGE_SHIFT;
+	return 0;
+}
+
+/* The range is inside one usable memslot; kvm->srcu held. */
+static bool khn_audit_l1_mem(void *ctx, u64 l1_ra, u64 size)
+{
+	struct kvm_memory_slot *slot;
+	u64 first = l1_ra >> PAGE_SHIFT;
+	u64 last = (l1_ra + size - 1) >> PAGE_SHIFT;
+
+	slot = gfn_to_memslot(ctx, first);
+	return slot && !(slot->flags & KVM_MEMSLOT_INVALID) &&
+	       last < slot->base_gfn + slot->npages;
+}
+
+/**
+ * khn_vm_audit() - check every shadow leaf of a VM against L0 (khn/audit.h)
+ * @vm:		the VM
+ * @a:		the result
+ *
+ * Takes kvm->srcu and kvm->mmu_lock for the whole walk: a debugging aid,
+ * run on demand (debugfs), not on any path a guest drives.
+ */
+void khn_vm_audit(struct khn_vm *vm, struct khn_audit *a)
+{
+	struct kvm *kvm = vm->kvm;
+	const struct khn_audit_ops ops = {
+		.l0_leaf = khn_audit_l0_leaf,
+		.l1_mem = khn_audit_l1_mem,
+		.ctx = kvm,
+	};
+	struct khn_l2 *l2;
+	unsigned long idx;
+	int srcu;
+
+	khn_audit_init(a);
+	srcu = srcu_read_lock(&kvm->srcu);
+	spin_lock(&kvm->mmu_lock);
+	xa_for_each(&vm->by_shadow, idx, l2)
+		khn_audit_tree(a, &l2->sh, &vm->nrmap, &ops);
+	khn_audit_rmap_total(a, &vm->nrmap);
+	spin_unlock(&kvm->mmu_lock);
+	srcu_read_unlock(&kvm->srcu, srcu);
 }

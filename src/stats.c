@@ -6,6 +6,7 @@
  *
  *   /sys/kernel/debug/kvm-hv-nested/live			module-wide
  *   /sys/kernel/debug/kvm-hv-nested/vm-<pid>-<id>/stats	one per VM
+ *   /sys/kernel/debug/kvm-hv-nested/vm-<pid>-<id>/audit	runs the auditor
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -14,8 +15,10 @@
 #include <linux/kvm_host.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <kunit/visibility.h>
 
+#include "khn/audit.h"
 #include "khn/glue.h"
 #include "khn/stats.h"
 #include "khn/vm.h"
@@ -131,6 +134,41 @@ static int khn_vm_stats_show(struct seq_file *m, void *unused)
 DEFINE_SHOW_ATTRIBUTE(khn_vm_stats);
 
 /*
+ * Reading the audit file runs the shadow auditor (khn/audit.h) on the VM:
+ * "leaves=N violations=M trees=T rmap_entries=E", then one line per rule
+ * broken and one per violation kept.  Root-only, and it holds
+ * kvm->mmu_lock for the whole walk: a test and debugging aid.
+ */
+static int khn_vm_audit_show(struct seq_file *m, void *unused)
+{
+	struct khn_vm *vm = m->private;
+	const struct khn_audit_violation *v;
+	struct khn_audit *a;
+	unsigned int i;
+
+	a = kmalloc(sizeof(*a), GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+	khn_vm_audit(vm, a);
+	seq_printf(m, "leaves=%lu violations=%lu trees=%lu rmap_entries=%lu\n",
+		   a->leaves, a->violations, a->trees,
+		   READ_ONCE(vm->nrmap.nr_entries));
+	for (i = 0; i < KHN_AUDIT_NR; i++)
+		if (a->by_rule[i])
+			seq_printf(m, "rule %s %lu\n", khn_audit_rule_name(i),
+				   a->by_rule[i]);
+	for (i = 0; i < a->nr_kept; i++) {
+		v = &a->kept[i];
+		seq_printf(m, "violation %s lpid=%u l2_ra=0x%llx l1_ra=0x%llx shift=%u\n",
+			   khn_audit_rule_name(v->rule), v->lpid, v->l2_ra,
+			   v->l1_ra, v->shift);
+	}
+	kfree(a);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(khn_vm_audit);
+
+/*
  * The pid in a VM's directory name: the VM creator's.  KVM records it in
  * kvm->userspace_pid only after kvm_arch_init_vm() (where kvm-hv calls the
  * module's vm_init), so until then take the creating task's, which is the
@@ -142,14 +180,14 @@ static pid_t khn_vm_pid(const struct kvm *kvm)
 }
 
 /**
- * khn_vm_debugfs_add() - create kvm-hv-nested/vm-<pid>-<id>/stats
+ * khn_vm_debugfs_add() - create kvm-hv-nested/vm-<pid>-<id>/{stats,audit}
  * @vm: the VM; @vm->kvm and @vm->id must be set.  <pid> is
  *	@vm->kvm->userspace_pid, or the calling task's pid while KVM has not
  *	set it yet (during VM creation: the same value)
  *
  * Sets @vm->debugfs (NULL when debugfs is unavailable: the VM runs all
- * the same).  The stats file reads @vm->stats until khn_vm_debugfs_remove(),
- * which must therefore run before @vm is freed.
+ * the same).  The files read @vm until khn_vm_debugfs_remove(), which
+ * must therefore run before @vm is freed.
  */
 void khn_vm_debugfs_add(struct khn_vm *vm)
 {
@@ -169,6 +207,7 @@ void khn_vm_debugfs_add(struct khn_vm *vm)
 	}
 	debugfs_create_file("stats", 0444, dir, &vm->stats,
 			    &khn_vm_stats_fops);
+	debugfs_create_file("audit", 0400, dir, vm, &khn_vm_audit_fops);
 	vm->debugfs = dir;
 }
 EXPORT_SYMBOL_IF_KUNIT(khn_vm_debugfs_add);

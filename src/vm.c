@@ -92,10 +92,7 @@ static int khn_l2_init(void *ctx, struct khn_guest *gp)
 	cpumask_setall(&l2->kng.need_tlb_flush);
 	memset(l2->kng.prev_cpu, -1, sizeof(l2->kng.prev_cpu));
 
-	khn_l2_tlb_ops_init(l2);
-	err = khn_shadow_init(&l2->sh, &khn_l0_mm_ops, &l2->tlb_ops,
-			      gp->shadow_lpid,
-			      PAGE_SHIFT == 16 ? KHN_GEOM_64K : KHN_GEOM_4K);
+	err = khn_l2_shadow_init(l2);
 	if (err) {
 		kfree(l2);
 		return err;
@@ -123,18 +120,13 @@ static void khn_l2_release(void *ctx, struct khn_guest *gp)
 	struct khn_vm *vm = ctx;
 	struct khn_l2 *l2 = gp->priv;
 	struct kvm *kvm = vm->kvm;
-	size_t before;
 
 	mmu_partition_table_set_entry(gp->shadow_lpid, 0, 0, true);
 
 	spin_lock(&kvm->mmu_lock);
 	xa_erase(&vm->by_shadow, gp->shadow_lpid);
-	/* Flushes the LPID before freeing tables: the LPID can be reused. */
-	khn_shadow_destroy(&l2->sh);
-	before = vm->nrmap.bytes;
-	khn_nrmap_drop_lpid(&vm->nrmap, gp->shadow_lpid);
-	khn_nrmap_account(vm, before);
 	spin_unlock(&kvm->mmu_lock);
+	khn_l2_shadow_teardown(l2);
 
 	gp->priv = NULL;
 	kfree(l2);

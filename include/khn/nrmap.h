@@ -12,7 +12,8 @@
  * ever describe shadows that exist or existed; a stale entry costs a no-op
  * unmap, never a wrong one.
  *
- * Memory: an L1 page with one entry whose LPID is below 2^21 (the usual
+ * Memory: charged to the memory cgroup of the task that adds the entry
+ * (__GFP_ACCOUNT, XA_FLAGS_ACCOUNT); an L1 page with one entry whose LPID is below 2^21 (the usual
  * case) keeps it in its xarray slot (a value entry, no allocation); any
  * other page has a container of 16-byte entries after an 8-byte header,
  * sized to its kmalloc bucket (khn_nrmap_node_bytes()).
@@ -30,31 +31,45 @@
  * @nr_entries:	entries held
  * @bytes:	memory held by entries and their containers (kmalloc
  *		buckets; the xarray's own nodes are not counted)
+ * @visiting:	the entry a removing walk (khn_rmap_unmap_l1()) is visiting,
+ *		which that walk removes itself: khn_rmap_leaf_gone() leaves
+ *		it alone.  Valid while @in_walk.
+ * @visiting.l1_ra: its L1-real address
+ * @visiting.l2_ra: its L2-real address
+ * @visiting.lpid: its LPID
+ * @in_walk:	a removing walk is running
  */
 struct khn_nrmap {
 	struct xarray xa;
 	unsigned long nr_entries;
 	size_t bytes;
+	struct {
+		u64 l1_ra;
+		u64 l2_ra;
+		u32 lpid;
+	} visiting;
+	bool in_walk;
 };
 
 /**
  * typedef khn_nrmap_fn - visitor of khn_nrmap_for_range()
  * @arg:	the caller's argument
+ * @l1_ra:	L1-real address of the start of the range backing the leaf
  * @lpid:	L1's LPID of the L2 whose shadow is derived from the range
  * @l2_ra:	L2-real address of the shadow leaf
  * @shift:	page shift of the shadow leaf
  */
-typedef void (*khn_nrmap_fn)(void *arg, u32 lpid, u64 l2_ra,
+typedef void (*khn_nrmap_fn)(void *arg, u64 l1_ra, u32 lpid, u64 l2_ra,
 			     unsigned int shift);
 
 void khn_nrmap_init(struct khn_nrmap *rm);
 void khn_nrmap_destroy(struct khn_nrmap *rm);
 int khn_nrmap_add(struct khn_nrmap *rm, u64 l1_ra, u32 lpid, u64 l2_ra,
 		  unsigned int shift, gfp_t gfp);
-bool khn_nrmap_del(struct khn_nrmap *rm, u64 l1_ra, u32 lpid, u64 l2_ra);
+bool khn_nrmap_del(struct khn_nrmap *rm, u64 l1_ra, u32 lpid, u64 l2_ra,
+		   unsigned int shift);
 long khn_nrmap_for_range(struct khn_nrmap *rm, u64 start, u64 end,
 			 bool remove, khn_nrmap_fn fn, void *arg);
-unsigned long khn_nrmap_drop_lpid(struct khn_nrmap *rm, u32 lpid);
 size_t khn_nrmap_node_bytes(unsigned int nr);
 
 #endif /* _KHN_NRMAP_H */

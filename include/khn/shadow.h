@@ -18,6 +18,16 @@
  *
  * A shadow is a cache of what L1's and L0's trees allow: dropping more
  * than asked (a whole big leaf for part of it) is always correct.
+ *
+ * Every leaf carries an origin, the caller's tag for what it is derived
+ * from (in the module: the L1-real address backing it), kept beside the
+ * hardware entries in the same table allocation, where the hardware never
+ * looks.  Every removal of a leaf, by any operation, is reported with its
+ * origin through the tree's notifier, so a reverse map keyed by origin can
+ * hold exactly one entry per leaf.  A leaf is never split into pieces: a
+ * smaller leaf mapped inside a bigger one breaks the bigger one (clear,
+ * flush, report), since pieces would share one origin and one reverse-map
+ * entry that could not describe them all.
  */
 #ifndef _KHN_SHADOW_H
 #define _KHN_SHADOW_H
@@ -46,18 +56,22 @@
 /**
  * struct khn_mm_ops - L0 memory for shadow tables
  * @zalloc_table:	allocate a zeroed table of @size bytes (a power of two
- *			>= 256), aligned to @size; NULL on failure
+ *			>= 256), aligned to @size; NULL on failure.
+ *			@may_sleep is true only from khn_shadow_init(), which
+ *			runs outside the caller's lock; every other call is
+ *			under it and must not sleep
  * @free_table:		free a table from zalloc_table
  * @virt_to_phys:	real address of a table (what a directory stores)
  * @phys_to_virt:	inverse of virt_to_phys
  * @sync:		order table writes before the hardware may walk them
  *			(ptesync on POWER; a compiler barrier in tests)
  *
- * Called under the caller's lock (see the locking rule): none may sleep.
- * The callbacks take no context: one set of ops serves every tree.
+ * Called under the caller's lock (see the locking rule): none may sleep,
+ * except zalloc_table when told it may.  The callbacks take no context:
+ * one set of ops serves every tree.
  */
 struct khn_mm_ops {
-	void *(*zalloc_table)(size_t size);
+	void *(*zalloc_table)(size_t size, bool may_sleep);
 	void (*free_table)(void *table, size_t size);
 	u64 (*virt_to_phys)(void *va);
 	void *(*phys_to_virt)(u64 pa);
@@ -90,6 +104,22 @@ enum khn_geom {
 };
 
 /**
+ * typedef khn_unmapped_fn - told of a leaf that has been removed
+ * @arg:	the caller's argument
+ * @addr:	L2-real address of the leaf
+ * @pte:	the leaf (CPU order) as it was
+ * @shift:	its page shift
+ * @origin:	its origin, as given to khn_shadow_map()
+ *
+ * Called under the tree's lock, after the leaf is unreachable for new
+ * walks and before the flush that ends its use by the hardware: the caller
+ * may forget the leaf, but must not free what it maps before the
+ * operation returns.
+ */
+typedef void (*khn_unmapped_fn)(void *arg, u64 addr, u64 pte,
+				unsigned int shift, u64 origin);
+
+/**
  * struct khn_shadow - one L2's shadow tree
  * @mm:		L0 memory ops
  * @tlb:	invalidation ops
@@ -98,6 +128,8 @@ enum khn_geom {
  * @root:	root directory (kernel virtual)
  * @nr_tables:	tables allocated, root included
  * @nr_leaves:	valid leaves
+ * @notify:	told of every leaf removed, by any operation (may be NULL)
+ * @notify_arg:	for @notify
  */
 struct khn_shadow {
 	const struct khn_mm_ops *mm;
@@ -107,7 +139,22 @@ struct khn_shadow {
 	__be64 *root;
 	unsigned long nr_tables;
 	unsigned long nr_leaves;
+	khn_unmapped_fn notify;
+	void *notify_arg;
 };
+
+/**
+ * typedef khn_leaf_fn - visitor of khn_shadow_walk_leaves()
+ * @arg:	the caller's argument
+ * @addr:	L2-real address of the leaf
+ * @pte:	the leaf (CPU order)
+ * @shift:	its page shift
+ * @origin:	its origin
+ *
+ * Return: 0 to go on, anything else to stop the walk with that value.
+ */
+typedef int (*khn_leaf_fn)(void *arg, u64 addr, u64 pte, unsigned int shift,
+			   u64 origin);
 
 int khn_shadow_init(struct khn_shadow *sh, const struct khn_mm_ops *mm,
 		    const struct khn_tlb_ops *tlb, u32 lpid, enum khn_geom geom);
@@ -115,22 +162,17 @@ void khn_shadow_destroy(struct khn_shadow *sh);
 u64 khn_shadow_pate0(const struct khn_shadow *sh);
 unsigned int khn_shadow_fit_shift(const struct khn_shadow *sh,
 				  unsigned int shift);
+void khn_shadow_set_notify(struct khn_shadow *sh, khn_unmapped_fn fn,
+			   void *arg);
 int khn_shadow_map(struct khn_shadow *sh, u64 addr, u64 pa,
-		   unsigned int shift, u64 attrs);
-/**
- * typedef khn_unmapped_fn - told of each leaf khn_shadow_unmap() removed
- * @arg:	the caller's argument
- * @addr:	L2-real address of the leaf
- * @pte:	the leaf (CPU order) as it was
- * @shift:	its page shift
- */
-typedef void (*khn_unmapped_fn)(void *arg, u64 addr, u64 pte,
-				unsigned int shift);
-
+		   unsigned int shift, u64 attrs, u64 origin);
 long khn_shadow_unmap(struct khn_shadow *sh, u64 start, u64 end,
 		      khn_unmapped_fn fn, void *arg);
 int khn_shadow_lookup(const struct khn_shadow *sh, u64 addr, u64 *pte,
-		      unsigned int *shift);
+		      unsigned int *shift, u64 *origin);
+int khn_shadow_walk_leaves(const struct khn_shadow *sh, khn_leaf_fn fn,
+			   void *arg);
+int khn_shadow_next_leaf(const struct khn_shadow *sh, u64 from, u64 *addr);
 int khn_shadow_update_rc(struct khn_shadow *sh, u64 addr, u64 clr, u64 set);
 u64 khn_combine_attrs(u64 l1_pte, u64 l0_pte, unsigned int access);
 

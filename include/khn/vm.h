@@ -106,12 +106,15 @@ int khn_l2_refresh_pate(struct khn_l2 *l2);
 
 /* mmu.c */
 extern const struct khn_mm_ops khn_l0_mm_ops;
-void khn_l2_tlb_ops_init(struct khn_l2 *l2);
+int khn_l2_shadow_init(struct khn_l2 *l2);
+void khn_l2_shadow_teardown(struct khn_l2 *l2);
 void khn_l1_mem_init(struct khn_l1_mem *mem, struct kvm *kvm);
 long khn_l2_unmap(struct khn_l2 *l2, u64 start, u64 end);
 int khn_nested_page_fault(struct kvm_vcpu *vcpu);
 void khn_rmap_drop_range(struct kvm *kvm, u64 gpa, u64 hpa, u64 size);
 void khn_rmap_rc(struct kvm *kvm, u64 gpa, u64 nbytes, u64 clr, u64 set);
+struct khn_audit;
+void khn_vm_audit(struct khn_vm *vm, struct khn_audit *a);
 
 /* debugfs / trace (stats.c) */
 void khn_vm_debugfs_add(struct khn_vm *vm);

@@ -128,7 +128,7 @@ static struct nrmap_node *node_new(struct khn_nrmap *rm,
 	unsigned int cap = node_cap(want);
 	struct nrmap_node *node;
 
-	node = kmalloc(struct_size(node, ent, cap), gfp);
+	node = kmalloc(struct_size(node, ent, cap), gfp | __GFP_ACCOUNT);
 	if (!node)
 		return NULL;
 	node->nr = nr;
@@ -163,7 +163,7 @@ EXPORT_SYMBOL_IF_KUNIT(khn_nrmap_node_bytes);
  */
 void khn_nrmap_init(struct khn_nrmap *rm)
 {
-	xa_init(&rm->xa);
+	xa_init_flags(&rm->xa, XA_FLAGS_ACCOUNT);
 	rm->nr_entries = 0;
 	rm->bytes = 0;
 }
@@ -300,7 +300,8 @@ static void slot_keep(struct khn_nrmap *rm, unsigned long index,
 	if (!kept) {
 		xa_erase(&rm->xa, index);
 	} else if (kept == 1 && ent_fits_value(&ents[0])) {
-		xa_store(&rm->xa, index, ent_to_value(&ents[0]), GFP_NOWAIT);
+		xa_store(&rm->xa, index, ent_to_value(&ents[0]),
+			 GFP_NOWAIT | __GFP_NOWARN);
 	} else {
 		/* only a node can hold more than one, or a big LPID */
 		node->nr = kept;
@@ -310,7 +311,7 @@ static void slot_keep(struct khn_nrmap *rm, unsigned long index,
 				   GFP_NOWAIT | __GFP_NOWARN);
 		if (!smaller)
 			return;
-		xa_store(&rm->xa, index, smaller, GFP_NOWAIT);
+		xa_store(&rm->xa, index, smaller, GFP_NOWAIT | __GFP_NOWARN);
 	}
 	if (node)
 		node_free(rm, node);
@@ -338,7 +339,8 @@ static unsigned long slot_scan(struct khn_nrmap *rm, unsigned long index,
 		if (scan_selects(s, &ents[i])) {
 			found++;
 			if (s->fn)
-				s->fn(s->arg, ents[i].lpid, ents[i].l2_ra,
+				s->fn(s->arg, (u64)index << KHN_SHIFT_4K,
+				      ents[i].lpid, ents[i].l2_ra,
 				      ents[i].shift);
 			if (s->remove)
 				continue;
@@ -353,23 +355,28 @@ static unsigned long slot_scan(struct khn_nrmap *rm, unsigned long index,
 }
 
 /**
- * khn_nrmap_del() - forget the shadow leaves of one L2 address
+ * khn_nrmap_del() - forget the shadow leaf of one L2 address
  * @rm:		the map
  * @l1_ra:	L1-real address given to khn_nrmap_add()
  * @lpid:	L1's LPID of the L2
  * @l2_ra:	L2-real address of the leaf
+ * @shift:	its page shift
  *
- * Return: true if an entry (of any size) was removed.
+ * Return: true if the entry was there and is removed.
  */
-bool khn_nrmap_del(struct khn_nrmap *rm, u64 l1_ra, u32 lpid, u64 l2_ra)
+bool khn_nrmap_del(struct khn_nrmap *rm, u64 l1_ra, u32 lpid, u64 l2_ra,
+		   unsigned int shift)
 {
 	const struct nrmap_scan s = {
-		.lpid = lpid, .by_lpid = true,
+		.shift = shift, .lpid = lpid, .by_lpid = true,
 		.l2_ra = l2_ra, .by_l2_ra = true, .remove = true,
 	};
 	unsigned long index = l1_ra >> KHN_SHIFT_4K;
-	void *entry = xa_load(&rm->xa, index);
+	void *entry;
 
+	if (!shift || l1_ra >= NR_RA_END)
+		return false;
+	entry = xa_load(&rm->xa, index);
 	return entry && slot_scan(rm, index, entry, &s);
 }
 EXPORT_SYMBOL_IF_KUNIT(khn_nrmap_del);
@@ -421,24 +428,3 @@ long khn_nrmap_for_range(struct khn_nrmap *rm, u64 start, u64 end,
 	return found;
 }
 EXPORT_SYMBOL_IF_KUNIT(khn_nrmap_for_range);
-
-/**
- * khn_nrmap_drop_lpid() - forget every entry of one L2
- * @rm:		the map
- * @lpid:	L1's LPID of the L2 going away
- *
- * Return: the number of entries removed.
- */
-unsigned long khn_nrmap_drop_lpid(struct khn_nrmap *rm, u32 lpid)
-{
-	const struct nrmap_scan s = {
-		.lpid = lpid, .by_lpid = true, .remove = true,
-	};
-	unsigned long index, found = 0;
-	void *entry;
-
-	xa_for_each(&rm->xa, index, entry)
-		found += slot_scan(rm, index, entry, &s);
-	return found;
-}
-EXPORT_SYMBOL_IF_KUNIT(khn_nrmap_drop_lpid);

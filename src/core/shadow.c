@@ -5,9 +5,14 @@
  * rule is in khn/shadow.h.
  *
  * Every operation is a visitor of one walker, walk_table(): map (which
- * creates, splits and collapses tables), unmap, lookup, update_rc, and the
- * reporting and freeing of detached subtrees.  Removal goes through a
- * struct sh_zap, which holds what has been cut out of the tree until it is
+ * creates and collapses tables, and breaks a bigger leaf in its way),
+ * unmap, lookup, update_rc, the leaf iterator, and the reporting and
+ * freeing of detached subtrees.
+ *
+ * A table below the root is allocated twice its hardware size: the second
+ * half holds the origin of each leaf of the first half (origin_of()).
+ *
+ * Removal goes through a struct sh_zap, which holds what has been cut out of the tree until it is
  * flushed, so that tables are freed only after the page-walk cache flush.
  */
 
@@ -53,6 +58,24 @@ static const struct sh_geom *sh_geom(const struct khn_shadow *sh)
 static size_t table_bytes(const struct sh_geom *g, unsigned int level)
 {
 	return sizeof(__be64) << g->bits[level];
+}
+
+/* What is allocated for a table: a level that can hold leaves has origins. */
+static size_t table_alloc_bytes(const struct sh_geom *g, unsigned int level)
+{
+	return table_bytes(g, level) << (level >= SH_LEAF_LEVEL_MIN);
+}
+
+/*
+ * The origin slot of the entry @ptep of a table of @level, or NULL for the
+ * root.  Only the library reads it, under the tree's lock.
+ */
+static u64 *origin_of(const struct khn_shadow *sh, __be64 *ptep,
+		      unsigned int level)
+{
+	if (level < SH_LEAF_LEVEL_MIN)
+		return NULL;
+	return (u64 *)(ptep + (1UL << sh_geom(sh)->bits[level]));
 }
 
 /* ---- entries: the only place that converts to and from big-endian ---- */
@@ -118,6 +141,7 @@ static bool table_empty(const struct khn_shadow *sh, const __be64 *table,
  * @ptep:	the entry; the visitor may rewrite it
  * @old:	its value (CPU order) when the visit began
  * @addr:	first L2-real address the entry maps
+ * @origin:	its origin slot (NULL in the root)
  * @level:	level of the table holding it (0: root)
  * @shift:	the entry maps 1 << @shift bytes
  * @flag:	which visit this is: one WALK_* bit
@@ -125,6 +149,7 @@ static bool table_empty(const struct khn_shadow *sh, const __be64 *table,
 struct sh_visit {
 	__be64 *ptep;
 	u64 old;
+	u64 *origin;
 	u64 addr;
 	unsigned int level;
 	unsigned int shift;
@@ -174,6 +199,7 @@ static int walk_entry(const struct sh_walker *w, __be64 *ptep,
 	struct sh_visit v = {
 		.ptep = ptep,
 		.old = pte_load(ptep),
+		.origin = origin_of(w->sh, ptep, level),
 		.addr = addr,
 		.level = level,
 		.shift = sh_geom(w->sh)->shift[level],
@@ -280,13 +306,31 @@ struct sh_zap {
 	} tables[SH_ZAP_TABLES];
 };
 
-/* A leaf (already cleared, or unreachable) has gone. */
-static void zap_leaf(struct sh_zap *z, u64 addr, unsigned int shift, u64 pte)
+/* The origin of the leaf a visit shows (there is none in the root). */
+static u64 visit_origin(const struct sh_visit *v)
 {
-	z->sh->nr_leaves--;
+	return v->origin ? *v->origin : 0;
+}
+
+/* A leaf (already cleared, or unreachable) has gone: count and report it. */
+static void leaf_gone(struct khn_shadow *sh, const struct sh_visit *v)
+{
+	sh->nr_leaves--;
+	if (sh->notify)
+		sh->notify(sh->notify_arg, v->addr, v->old, v->shift,
+			   visit_origin(v));
+}
+
+/* A leaf (already cleared, or unreachable) has gone; flush it later. */
+static void zap_leaf(struct sh_zap *z, const struct sh_visit *v)
+{
+	u64 addr = v->addr;
+	unsigned int shift = v->shift;
+
+	leaf_gone(z->sh, v);
 	z->leaves++;
 	if (z->fn)
-		z->fn(z->arg, addr, pte, shift);
+		z->fn(z->arg, addr, v->old, shift, visit_origin(v));
 	if (z->flush_lpid)
 		return;
 	if (z->nr_pages == ARRAY_SIZE(z->pages))
@@ -299,7 +343,7 @@ static int zap_report_visit(const struct sh_walker *w,
 			    const struct sh_visit *v)
 {
 	if (pte_valid(v->old))
-		zap_leaf(w->arg, v->addr, v->shift, v->old);
+		zap_leaf(w->arg, v);
 	return 0;
 }
 
@@ -308,7 +352,7 @@ static int free_visit(const struct sh_walker *w, const struct sh_visit *v)
 	struct khn_shadow *sh = w->arg;
 
 	sh->mm->free_table(pte_follow(sh, v->old),
-			   table_bytes(sh_geom(sh), v->level + 1));
+			   table_alloc_bytes(sh_geom(sh), v->level + 1));
 	sh->nr_tables--;
 	return 0;
 }
@@ -325,7 +369,7 @@ static void zap_free_tables(struct sh_zap *z)
 
 		walk_subtree(sh, table, level, 0, WALK_TABLE_POST, free_visit,
 			     sh);
-		sh->mm->free_table(table, table_bytes(sh_geom(sh), level));
+		sh->mm->free_table(table, table_alloc_bytes(sh_geom(sh), level));
 		sh->nr_tables--;
 	}
 	z->nr_tables = 0;
@@ -382,7 +426,8 @@ static int unmap_visit(const struct sh_walker *w, const struct sh_visit *v)
 	case WALK_LEAF:
 		if (pte_valid(v->old)) {
 			pte_store(v->ptep, 0);
-			zap_leaf(z, v->addr, v->shift, v->old);
+			zap_leaf(z, v);
+			*v->origin = 0;
 		}
 		break;
 	case WALK_TABLE_PRE:
@@ -411,11 +456,13 @@ static bool range_ok(u64 start, u64 end)
  * struct sh_map - state of one khn_shadow_map()
  * @sh:		the tree
  * @pte:	the leaf to install
+ * @origin:	its origin
  * @level:	the level it goes in
  */
 struct sh_map {
 	struct khn_shadow *sh;
 	u64 pte;
+	u64 origin;
 	unsigned int level;
 };
 
@@ -425,43 +472,37 @@ static void flush_page(const struct khn_shadow *sh, u64 addr,
 	sh->tlb->flush_page(sh->tlb->ctx, sh->lpid, addr, shift);
 }
 
-/* An empty entry above the leaf's level: link a new, empty table. */
-static int map_new_table(struct khn_shadow *sh, const struct sh_visit *v)
+/*
+ * A leaf above the new leaf's level: break it (clear, flush, report), so
+ * that the directory made in its place holds only leaves with origins of
+ * their own.  The rest of the big page faults in again as it is used.
+ */
+static void map_break(struct khn_shadow *sh, const struct sh_visit *v)
 {
-	unsigned int level = v->level + 1;
-	__be64 *table = sh->mm->zalloc_table(table_bytes(sh_geom(sh), level));
-
-	if (!table)
-		return -ENOMEM;
-	sh->nr_tables++;
-	sh->mm->sync();
-	pte_store(v->ptep, table_pte(sh, table, level));
-	return 0;
+	pte_store(v->ptep, 0);
+	flush_page(sh, v->addr, v->shift);
+	leaf_gone(sh, v);
+	*v->origin = 0;
 }
 
 /*
- * A leaf above the new leaf's level: replace it by a table of its pieces
- * (same attributes), which translates the same addresses the same way, so
- * the swap needs no break; the big page is flushed after it.
+ * An empty entry, or a bigger leaf, above the new leaf's level: link a new,
+ * empty table there.  The leaf is broken only once the table is had, so
+ * -ENOMEM leaves it as it was.
  */
-static int map_split(struct khn_shadow *sh, const struct sh_visit *v)
+static int map_new_table(struct khn_shadow *sh, const struct sh_visit *v)
 {
-	const struct sh_geom *g = sh_geom(sh);
 	unsigned int level = v->level + 1;
-	unsigned long i, n = 1UL << g->bits[level];
-	u64 pa = v->old & KHN_RPTE_RPN;
-	u64 rest = v->old & ~KHN_RPTE_RPN;
-	__be64 *table = sh->mm->zalloc_table(table_bytes(g, level));
+	__be64 *table = sh->mm->zalloc_table(table_alloc_bytes(sh_geom(sh),
+							       level), false);
 
 	if (!table)
 		return -ENOMEM;
-	for (i = 0; i < n; i++)
-		pte_store(&table[i], rest | (pa + ((u64)i << g->shift[level])));
 	sh->nr_tables++;
-	sh->nr_leaves += n - 1;
+	if (pte_valid(v->old))
+		map_break(sh, v);
 	sh->mm->sync();
 	pte_store(v->ptep, table_pte(sh, table, level));
-	flush_page(sh, v->addr, v->shift);
 	return 0;
 }
 
@@ -477,13 +518,12 @@ static int map_set_leaf(struct sh_map *m, const struct sh_visit *v)
 		zap_detach(&z, v);
 		zap_finish(&z);
 	} else if (pte_valid(v->old)) {
-		if (v->old == m->pte)
+		if (v->old == m->pte && *v->origin == m->origin)
 			return 0;
 		/* replace: break, flush, make */
-		pte_store(v->ptep, 0);
-		flush_page(sh, v->addr, v->shift);
-		sh->nr_leaves--;
+		map_break(sh, v);
 	}
+	*v->origin = m->origin;
 	pte_store(v->ptep, m->pte);
 	sh->nr_leaves++;
 	return 0;
@@ -497,8 +537,6 @@ static int map_visit(const struct sh_walker *w, const struct sh_visit *v)
 		return map_set_leaf(m, v);
 	if (v->flag == WALK_TABLE_PRE)
 		return 0;
-	if (pte_valid(v->old))
-		return map_split(m->sh, v);
 	return map_new_table(m->sh, v);
 }
 
@@ -534,7 +572,7 @@ int khn_shadow_init(struct khn_shadow *sh, const struct khn_mm_ops *mm,
 	*sh = (struct khn_shadow) {
 		.mm = mm, .tlb = tlb, .lpid = lpid, .geom = geom,
 	};
-	sh->root = mm->zalloc_table(table_bytes(sh_geom(sh), 0));
+	sh->root = mm->zalloc_table(table_alloc_bytes(sh_geom(sh), 0), true);
 	if (!sh->root)
 		return -ENOMEM;
 	sh->nr_tables = 1;
@@ -559,7 +597,7 @@ void khn_shadow_destroy(struct khn_shadow *sh)
 	walk_range(sh, 0, KHN_SHADOW_VA_END,
 		   WALK_LEAF | WALK_TABLE_PRE | WALK_TABLE_POST, unmap_visit, &z);
 	zap_finish(&z);
-	sh->mm->free_table(sh->root, table_bytes(sh_geom(sh), 0));
+	sh->mm->free_table(sh->root, table_alloc_bytes(sh_geom(sh), 0));
 	sh->root = NULL;
 	sh->nr_tables--;
 }
@@ -606,30 +644,49 @@ unsigned int khn_shadow_fit_shift(const struct khn_shadow *sh,
 EXPORT_SYMBOL_IF_KUNIT(khn_shadow_fit_shift);
 
 /**
+ * khn_shadow_set_notify() - be told of every leaf the tree loses
+ * @sh:		the tree
+ * @fn:		called for each leaf removed by any operation, including
+ *		replacement, collapse, break and destroy (NULL: nobody)
+ * @arg:	for @fn
+ */
+void khn_shadow_set_notify(struct khn_shadow *sh, khn_unmapped_fn fn,
+			   void *arg)
+{
+	sh->notify = fn;
+	sh->notify_arg = arg;
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_shadow_set_notify);
+
+/**
  * khn_shadow_map() - install one leaf
  * @sh:		the tree
  * @addr:	L2-real address, aligned to 1 << @shift, below 2^52
  * @pa:		L0-real address, aligned to 1 << @shift
  * @shift:	leaf size: one of the geometry's leaf sizes
  * @attrs:	R, C, ATT and EAA bits of the leaf (KHN_SHADOW_ATTRS)
+ * @origin:	the caller's tag for the leaf, reported when it is removed
  *
  * Missing directories are created (zeroed and synced before they are
  * linked).  Over a leaf of the same size: break-before-make (nothing is
- * done if the leaf is identical).  Over a smaller table: collapse (the
- * table is cut out, its pages flushed, the PWC flushed, the subtree freed,
- * then the leaf written).  Inside a bigger leaf: split (a table of the big
- * leaf's pieces replaces it, the big page is flushed), then the leaf
- * replaces its piece.
+ * done if the leaf and its origin are identical).  Over a smaller table:
+ * collapse (the table is cut out, its pages flushed, the PWC flushed, the
+ * subtree freed, then the leaf written).  Inside a bigger leaf: the big
+ * leaf is broken (cleared, flushed, reported), then the directories down
+ * to the new leaf are made.  Every leaf removed is reported to the tree's
+ * notifier.
  *
  * Return: 0, -EINVAL for a bad argument (nothing done), -ENOMEM (the tree
  * is consistent: directories made before the failure stay, empty, and a
- * split big leaf stays split into pieces that translate as it did).
+ * big leaf in the way stays).
  */
 int khn_shadow_map(struct khn_shadow *sh, u64 addr, u64 pa,
-		   unsigned int shift, u64 attrs)
+		   unsigned int shift, u64 attrs, u64 origin)
 {
 	int level = leaf_level(sh, shift);
-	struct sh_map m = { .sh = sh, .pte = leaf_pte(pa, attrs) };
+	struct sh_map m = {
+		.sh = sh, .pte = leaf_pte(pa, attrs), .origin = origin,
+	};
 
 	if (level < 0 || !IS_ALIGNED(addr | pa, BIT_ULL(shift)) ||
 	    addr >= KHN_SHADOW_VA_END || (pa & ~KHN_RPTE_RPN) ||
@@ -676,10 +733,12 @@ EXPORT_SYMBOL_IF_KUNIT(khn_shadow_unmap);
  * struct sh_found - the leaf a lookup found
  * @pte:	the leaf (CPU order)
  * @shift:	its page shift
+ * @origin:	its origin
  */
 struct sh_found {
 	u64 pte;
 	unsigned int shift;
+	u64 origin;
 };
 
 static int lookup_visit(const struct sh_walker *w, const struct sh_visit *v)
@@ -690,6 +749,7 @@ static int lookup_visit(const struct sh_walker *w, const struct sh_visit *v)
 		return 0;
 	f->pte = v->old;
 	f->shift = v->shift;
+	f->origin = visit_origin(v);
 	return 1;
 }
 
@@ -699,11 +759,12 @@ static int lookup_visit(const struct sh_walker *w, const struct sh_visit *v)
  * @addr:	L2-real address
  * @pte:	the leaf (CPU order), if found; may be NULL
  * @shift:	its page shift, if found; may be NULL
+ * @origin:	its origin, if found; may be NULL
  *
  * Return: 0, -ENOENT if no leaf covers @addr, -EINVAL if @addr >= 2^52.
  */
 int khn_shadow_lookup(const struct khn_shadow *sh, u64 addr, u64 *pte,
-		      unsigned int *shift)
+		      unsigned int *shift, u64 *origin)
 {
 	struct sh_found f = {};
 
@@ -715,9 +776,80 @@ int khn_shadow_lookup(const struct khn_shadow *sh, u64 addr, u64 *pte,
 		*pte = f.pte;
 	if (shift)
 		*shift = f.shift;
+	if (origin)
+		*origin = f.origin;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(khn_shadow_lookup);
+
+static int first_visit(const struct sh_walker *w, const struct sh_visit *v)
+{
+	u64 *addr = w->arg;
+
+	if (!pte_valid(v->old))
+		return 0;
+	*addr = v->addr;
+	return 1;
+}
+
+/**
+ * khn_shadow_next_leaf() - the first leaf at or after an address
+ * @sh:		the tree
+ * @from:	L2-real address to start at
+ * @addr:	the address of the leaf found
+ *
+ * For work done in steps with the tree's lock dropped between them.
+ *
+ * Return: 0, or -ENOENT if no leaf maps anything at or after @from.
+ */
+int khn_shadow_next_leaf(const struct khn_shadow *sh, u64 from, u64 *addr)
+{
+	if (!sh->root || from >= KHN_SHADOW_VA_END)
+		return -ENOENT;
+	if (walk_range(sh, from, KHN_SHADOW_VA_END, WALK_LEAF, first_visit,
+		       addr) != 1)
+		return -ENOENT;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_shadow_next_leaf);
+
+/**
+ * struct sh_each - state of one khn_shadow_walk_leaves()
+ * @fn:		the caller's visitor
+ * @arg:	for @fn
+ */
+struct sh_each {
+	khn_leaf_fn fn;
+	void *arg;
+};
+
+static int each_visit(const struct sh_walker *w, const struct sh_visit *v)
+{
+	const struct sh_each *e = w->arg;
+
+	if (!pte_valid(v->old))
+		return 0;
+	return e->fn(e->arg, v->addr, v->old, v->shift, visit_origin(v));
+}
+
+/**
+ * khn_shadow_walk_leaves() - visit every valid leaf, in address order
+ * @sh:		the tree (not changed by the walk: @fn must not change it)
+ * @fn:		the visitor
+ * @arg:	for @fn
+ *
+ * Return: 0 after the last leaf, or the first nonzero value @fn returned.
+ */
+int khn_shadow_walk_leaves(const struct khn_shadow *sh, khn_leaf_fn fn,
+			   void *arg)
+{
+	struct sh_each e = { .fn = fn, .arg = arg };
+
+	if (!sh->root)
+		return 0;
+	return walk_range(sh, 0, KHN_SHADOW_VA_END, WALK_LEAF, each_visit, &e);
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_shadow_walk_leaves);
 
 /**
  * struct sh_rc - state of one khn_shadow_update_rc()

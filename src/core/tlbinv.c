@@ -328,9 +328,8 @@ static_assert(KHN_TLB_ADDR_END == KHN_SHADOW_VA_END);
  * flushed once, unless khn_shadow_unmap() already had to.  FLUSH_LPID and
  * FLUSH_PWC are issued through @sh->tlb on @sh->lpid; a process-scoped
  * decision is a flush of the LPID and nothing else.  KHN_TLBD_REFRESH_PATE
- * is the caller's (re-read L1's entry with khn_pate_read()), as are the
- * nested rmap entries of the dropped leaves (khn_nrmap_drop_lpid() after
- * a DROP_TREE; stale entries after an UNMAP cost a no-op).
+ * is the caller's (re-read L1's entry with khn_pate_read()).  The dropped
+ * leaves are reported to @sh's notifier, which keeps the rmap in step.
  *
  * Context: the caller holds the lock that serialises changes to @sh.
  * Return: the number of shadow leaves dropped.

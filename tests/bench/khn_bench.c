@@ -94,7 +94,7 @@
 
 /* ---- L0 memory and TLB as the module would have them, minus tlbie ---- */
 
-static void *bench_zalloc_table(size_t size)
+static void *bench_zalloc_table(size_t size, bool may_sleep)
 {
 	/* kmalloc aligns a power-of-two size to itself */
 	return kzalloc(size, GFP_ATOMIC);
@@ -350,7 +350,7 @@ static int bench_map(struct bench_run *run, struct bench_l2 *b,
 	pa = (l0_pte & KHN_RPTE_RPN) +
 	     ((xl->l1_ra & (BIT_ULL(KHN_BENCH_L0_SHIFT) - 1)) & ~(size - 1));
 	return khn_shadow_map(&run->sh, b->addr[i] & ~(size - 1), pa, shift,
-			      khn_combine_attrs(xl->pte, l0_pte, KHN_ACC_READ));
+			      khn_combine_attrs(xl->pte, l0_pte, KHN_ACC_READ), 0);
 }
 
 /* Step 3: the rmap entry (every leaf here is a 4K page: L1's pages are) */
@@ -432,7 +432,7 @@ static void bench_pretouch(struct bench_run *run, struct bench_l2 *b,
 	if (!khn_l1_walk(&b->l1->mem, &b->pate, b->addr[i], 0, false, &xl,
 			 &fault))
 		xa_load(&run->rm.xa, xl.l1_ra >> KHN_SHIFT_4K);
-	khn_shadow_lookup(&run->sh, b->addr[i], NULL, NULL);
+	khn_shadow_lookup(&run->sh, b->addr[i], NULL, NULL, NULL);
 }
 
 /*
@@ -794,7 +794,7 @@ static void bench_fault_in(struct kunit *test)
 
 /* ---- range invalidation ---- */
 
-static void bench_unmap_one(void *arg, u32 lpid, u64 l2_ra, unsigned int shift)
+static void bench_unmap_one(void *arg, u64 l1_ra, u32 lpid, u64 l2_ra, unsigned int shift)
 {
 	khn_shadow_unmap(arg, l2_ra, l2_ra + BIT_ULL(shift), NULL, NULL);
 }
@@ -811,7 +811,7 @@ static void bench_inv_fill(struct kunit *test, struct khn_shadow *sh,
 		u64 l1 = KHN_BENCH_L1_DATA + ((u64)i << KHN_SHIFT_4K);
 
 		err |= khn_shadow_map(sh, l2, l1 + KHN_BENCH_L0_OFFSET,
-				      KHN_SHIFT_4K, KHN_RPTE_R | KHN_RPTE_READ);
+				      KHN_SHIFT_4K, KHN_RPTE_R | KHN_RPTE_READ, 0);
 		err |= khn_nrmap_add(rm, l1, KHN_BENCH_LPID, l2, KHN_SHIFT_4K,
 				     GFP_ATOMIC);
 	}

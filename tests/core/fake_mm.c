@@ -64,7 +64,7 @@ static void log_locked(enum khn_fake_ev ev, u32 lpid, u64 addr,
  * (Documentation/core-api/memory-allocation.rst), which is what a radix
  * table needs; an exact-size object also lets KASAN catch an overrun.
  */
-static void *fake_zalloc_table(size_t size)
+static void *fake_zalloc_table(size_t size, bool may_sleep)
 {
 	unsigned long flags;
 	bool fail = false;

@@ -19,6 +19,7 @@
  * struct nrmap_fx - one test's map and what its visitor saw
  * @rm:		the map (destroyed by the exit)
  * @seen:	entries visited
+ * @l1_ra:	of the last one
  * @lpid:	of the last one
  * @l2_ra:	of the last one
  * @shift:	of the last one
@@ -27,6 +28,7 @@
 struct nrmap_fx {
 	struct khn_nrmap rm;
 	unsigned long seen;
+	u64 l1_ra;
 	u32 lpid;
 	u64 l2_ra;
 	unsigned int shift;
@@ -51,11 +53,13 @@ static void nrmap_test_exit(struct kunit *test)
 	khn_nrmap_destroy(&fx->rm);
 }
 
-static void record(void *arg, u32 lpid, u64 l2_ra, unsigned int shift)
+static void record(void *arg, u64 l1_ra, u32 lpid, u64 l2_ra,
+		   unsigned int shift)
 {
 	struct nrmap_fx *fx = arg;
 
 	fx->seen++;
+	fx->l1_ra = l1_ra;
 	fx->lpid = lpid;
 	fx->l2_ra = l2_ra;
 	fx->shift = shift;
@@ -104,7 +108,8 @@ static void big_lpid_gets_a_container(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, khn_nrmap_for_range(&fx->rm, 0, SZ_1M, false,
 						  record, fx), 1L);
 	KUNIT_EXPECT_EQ(test, fx->lpid, BIG_LPID);
-	KUNIT_EXPECT_TRUE(test, khn_nrmap_del(&fx->rm, 0x10000, BIG_LPID, 0x5000));
+	KUNIT_EXPECT_TRUE(test, khn_nrmap_del(&fx->rm, 0x10000, BIG_LPID,
+					      0x5000, 12));
 	expect_empty(test, &fx->rm);
 }
 
@@ -155,7 +160,7 @@ static void container_grows_and_goes_back_inline(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fx->rm.nr_entries, (unsigned long)n);
 	for (i = n - 1; i > 0; i--) {
 		KUNIT_ASSERT_TRUE(test, khn_nrmap_del(&fx->rm, SZ_1M, i % 3,
-						      i * SZ_4K));
+						      i * SZ_4K, 12));
 		if (i > 1)
 			KUNIT_EXPECT_GT(test, fx->rm.bytes, (size_t)0);
 		KUNIT_EXPECT_LE(test, fx->rm.bytes, khn_nrmap_node_bytes(n));
@@ -163,8 +168,8 @@ static void container_grows_and_goes_back_inline(struct kunit *test)
 	/* one small entry left: back in the slot */
 	KUNIT_EXPECT_EQ(test, fx->rm.nr_entries, 1UL);
 	KUNIT_EXPECT_EQ(test, fx->rm.bytes, (size_t)0);
-	KUNIT_EXPECT_FALSE(test, khn_nrmap_del(&fx->rm, SZ_1M, 1, SZ_4K));
-	KUNIT_EXPECT_TRUE(test, khn_nrmap_del(&fx->rm, SZ_1M, 0, 0));
+	KUNIT_EXPECT_FALSE(test, khn_nrmap_del(&fx->rm, SZ_1M, 1, SZ_4K, 12));
+	KUNIT_EXPECT_TRUE(test, khn_nrmap_del(&fx->rm, SZ_1M, 0, 0, 12));
 	expect_empty(test, &fx->rm);
 }
 
@@ -185,12 +190,13 @@ static const struct {
 	{ 0x40201000, BIG_LPID, 0x3000, 12 },
 };
 
-static void record_fixed(void *arg, u32 lpid, u64 l2_ra, unsigned int shift)
+static void record_fixed(void *arg, u64 l1_ra, u32 lpid, u64 l2_ra,
+			 unsigned int shift)
 {
 	struct nrmap_fx *fx = arg;
 	unsigned int i;
 
-	record(arg, lpid, l2_ra, shift);
+	record(arg, l1_ra, lpid, l2_ra, shift);
 	for (i = 0; i < ARRAY_SIZE(fixed); i++)
 		if (fixed[i].lpid == lpid && fixed[i].l2_ra == l2_ra &&
 		    fixed[i].shift == shift)
@@ -333,52 +339,49 @@ static void del_removes_one_l2_address(struct kunit *test)
 	struct nrmap_fx *fx = test->priv;
 
 	add_fixed(test, &fx->rm);
-	KUNIT_EXPECT_FALSE(test, khn_nrmap_del(&fx->rm, 0x10000, 2, 0xa000));
-	KUNIT_EXPECT_FALSE(test, khn_nrmap_del(&fx->rm, 0x10000, 1, 0xb000));
-	KUNIT_EXPECT_FALSE(test, khn_nrmap_del(&fx->rm, 0x11000, 1, 0xa000));
+	KUNIT_EXPECT_FALSE(test, khn_nrmap_del(&fx->rm, 0x10000, 2, 0xa000, 12));
+	KUNIT_EXPECT_FALSE(test, khn_nrmap_del(&fx->rm, 0x10000, 1, 0xb000, 12));
+	KUNIT_EXPECT_FALSE(test, khn_nrmap_del(&fx->rm, 0x11000, 1, 0xa000, 12));
 	KUNIT_EXPECT_EQ(test, fx->rm.nr_entries, (unsigned long)ARRAY_SIZE(fixed));
-	KUNIT_EXPECT_TRUE(test, khn_nrmap_del(&fx->rm, 0x10000, 1, 0xa000));
-	KUNIT_EXPECT_FALSE(test, khn_nrmap_del(&fx->rm, 0x10000, 1, 0xa000));
+	KUNIT_EXPECT_TRUE(test, khn_nrmap_del(&fx->rm, 0x10000, 1, 0xa000, 12));
+	KUNIT_EXPECT_FALSE(test, khn_nrmap_del(&fx->rm, 0x10000, 1, 0xa000, 12));
 	KUNIT_EXPECT_TRUE(test, khn_nrmap_del(&fx->rm, 0x40201000, BIG_LPID,
-					      0x3000));
+					      0x3000, 12));
 	KUNIT_EXPECT_EQ(test, fx->rm.nr_entries, ARRAY_SIZE(fixed) - 2);
 	KUNIT_EXPECT_EQ(test, fx->rm.bytes, (size_t)0);
 }
 
-static void drop_lpid_removes_only_that_l2(struct kunit *test)
+static void del_needs_the_leaf_size(struct kunit *test)
 {
 	struct nrmap_fx *fx = test->priv;
-	unsigned int i;
 
-	/* pages shared by L2s 1 and 2, and each alone, and a big LPID */
-	for (i = 0; i < 16; i++) {
-		KUNIT_ASSERT_EQ(test, khn_nrmap_add(&fx->rm, i * SZ_4K, 1,
-						    i * SZ_4K, 12, GFP_KERNEL), 0);
-		if (i % 2)
-			KUNIT_ASSERT_EQ(test, khn_nrmap_add(&fx->rm, i * SZ_4K, 2,
-							    SZ_1G + i * SZ_4K,
-							    12, GFP_KERNEL), 0);
-	}
-	KUNIT_ASSERT_EQ(test, khn_nrmap_add(&fx->rm, SZ_2M, 2, SZ_2M, 21,
-					    GFP_KERNEL), 0);
-	KUNIT_ASSERT_EQ(test, khn_nrmap_add(&fx->rm, SZ_2M, BIG_LPID, 0, 21,
-					    GFP_KERNEL), 0);
-	KUNIT_EXPECT_EQ(test, fx->rm.nr_entries, 26UL);
-	KUNIT_EXPECT_EQ(test, fx->rm.bytes, 9 * khn_nrmap_node_bytes(2));
+	add_fixed(test, &fx->rm);
+	/* the 64K entry: not removed as a 4K one, nor at a 4K page inside */
+	KUNIT_EXPECT_FALSE(test, khn_nrmap_del(&fx->rm, 0x20000, 1, 0x100000,
+					       12));
+	KUNIT_EXPECT_FALSE(test, khn_nrmap_del(&fx->rm, 0x21000, 1, 0x100000,
+					       16));
+	KUNIT_EXPECT_FALSE(test, khn_nrmap_del(&fx->rm, 0x20000, 1, 0x100000,
+					       0));
+	KUNIT_EXPECT_FALSE(test, khn_nrmap_del(&fx->rm, BIT_ULL(52), 1,
+					       0x100000, 16));
+	KUNIT_EXPECT_EQ(test, fx->rm.nr_entries, (unsigned long)ARRAY_SIZE(fixed));
+	KUNIT_EXPECT_TRUE(test, khn_nrmap_del(&fx->rm, 0x20000, 1, 0x100000,
+					      16));
+	KUNIT_EXPECT_EQ(test, fx->rm.nr_entries, ARRAY_SIZE(fixed) - 1);
+}
 
-	KUNIT_EXPECT_EQ(test, khn_nrmap_drop_lpid(&fx->rm, 1), 16UL);
-	KUNIT_EXPECT_EQ(test, fx->rm.nr_entries, 10UL);
-	KUNIT_EXPECT_EQ(test, fx->rm.bytes, khn_nrmap_node_bytes(2));
-	KUNIT_EXPECT_EQ(test, khn_nrmap_for_range(&fx->rm, 0, SZ_64K, false,
-						  record, fx), 8L);
-	KUNIT_EXPECT_EQ(test, fx->lpid, 2U);
-	KUNIT_EXPECT_EQ(test, khn_nrmap_drop_lpid(&fx->rm, 1), 0UL);
+static void visitor_gets_the_entry_start(struct kunit *test)
+{
+	struct nrmap_fx *fx = test->priv;
 
-	KUNIT_EXPECT_EQ(test, khn_nrmap_drop_lpid(&fx->rm, 2), 9UL);
-	/* a big LPID alone stays in its container */
-	KUNIT_EXPECT_EQ(test, fx->rm.bytes, khn_nrmap_node_bytes(2));
-	KUNIT_EXPECT_EQ(test, khn_nrmap_drop_lpid(&fx->rm, BIG_LPID), 1UL);
-	expect_empty(test, &fx->rm);
+	add_fixed(test, &fx->rm);
+	/* a page inside the 2M entry: the visitor sees where it begins */
+	KUNIT_EXPECT_EQ(test, khn_nrmap_for_range(&fx->rm, 0x3ff000, 0x400000,
+						  false, record, fx), 1L);
+	KUNIT_EXPECT_EQ(test, fx->l1_ra, 0x200000ULL);
+	KUNIT_EXPECT_EQ(test, fx->l2_ra, 0x400000ULL);
+	KUNIT_EXPECT_EQ(test, fx->shift, 21U);
 }
 
 static void destroy_frees_everything(struct kunit *test)
@@ -410,7 +413,8 @@ static struct kunit_case nrmap_test_cases[] = {
 			 bad_range_gen_params),
 	KUNIT_CASE_PARAM(add_rejects_bad_argument, bad_add_gen_params),
 	KUNIT_CASE(del_removes_one_l2_address),
-	KUNIT_CASE(drop_lpid_removes_only_that_l2),
+	KUNIT_CASE(del_needs_the_leaf_size),
+	KUNIT_CASE(visitor_gets_the_entry_start),
 	KUNIT_CASE(destroy_frees_everything),
 	{}
 };

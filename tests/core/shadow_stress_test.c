@@ -2,10 +2,12 @@
 /*
  * Concurrency stress of the shadow trees and the nested reverse map under
  * their documented locking rule: kthreads doing random map, unmap, lookup,
- * update_rc, rmap add and rmap-driven invalidation on two shared trees
- * (one of each geometry) and one reverse map, all under one spinlock (the
- * L1's kvm->mmu_lock), then the invariants: counters equal a recount by an
- * independent walk, no table or rmap byte left after teardown.  On the
+ * update_rc, and rmap-driven invalidation and R/C changes on two shared
+ * trees (one of each geometry) kept in step with one reverse map
+ * (khn/rmap.h), all under one spinlock (the L1's kvm->mmu_lock), then the
+ * invariants: counters equal a recount by an independent walk, one rmap
+ * entry per leaf, the auditor finds nothing (L0 is an identity map), no
+ * table or rmap byte left after teardown.  On the
  * ppc64le test kernel, lockdep and KASAN also check that nothing sleeps
  * under the lock and nothing touches freed memory.
  */
@@ -20,8 +22,10 @@
 #include <linux/sizes.h>
 #include <linux/spinlock.h>
 
+#include "khn/audit.h"
 #include "khn/nrmap.h"
 #include "khn/radix.h"
+#include "khn/rmap.h"
 #include "khn/shadow.h"
 #include "fake_mm.h"
 
@@ -110,19 +114,54 @@ static bool counts_match(const struct khn_shadow *sh)
 	return !t.bad && t.tables == sh->nr_tables && t.leaves == sh->nr_leaves;
 }
 
-/* rmap visitor: drop the shadow leaf the entry describes (L1 page changed) */
-static void stress_invalidate(void *arg, u32 lpid, u64 l2_ra,
-			      unsigned int shift)
+/* The trees' notifier, as the module's: the rmap follows every removal. */
+static void stress_leaf_gone(void *arg, u64 addr, u64 pte, unsigned int shift,
+			     u64 origin)
+{
+	struct khn_shadow *sh = arg;
+	struct stress *st = container_of(sh, struct stress, sh[sh->lpid]);
+
+	khn_rmap_leaf_gone(&st->rm, sh->lpid, addr, shift, origin);
+}
+
+static struct khn_shadow *stress_tree(void *arg, u32 lpid)
 {
 	struct stress *st = arg;
-	long n;
 
-	n = khn_shadow_unmap(&st->sh[lpid], l2_ra, l2_ra + BIT_ULL(shift),
-			     NULL, NULL);
-	if (n < 0)
-		stress_bad(st, "invalidating unmap", n);
-	else
-		atomic_long_add(n, &st->removed);
+	return lpid < STRESS_TREES ? &st->sh[lpid] : NULL;
+}
+
+/* L0 of the stress: L1-real = host-real, 1G pages, everything allowed. */
+static int stress_l0_leaf(void *ctx, u64 l1_ra, u64 *pte, unsigned int *shift)
+{
+	*pte = KHN_RPTE_V | KHN_RPTE_L | (l1_ra & ~(u64)(SZ_1G - 1)) |
+	       KHN_RPTE_R | KHN_RPTE_C | KHN_RPTE_READ | KHN_RPTE_RW |
+	       KHN_RPTE_EXEC;
+	*shift = KHN_SHIFT_1G;
+	return 0;
+}
+
+static bool stress_l1_mem(void *ctx, u64 l1_ra, u64 size)
+{
+	return l1_ra + size <= 2ULL * SZ_1G;
+}
+
+static const struct khn_audit_ops stress_audit_ops = {
+	.l0_leaf = stress_l0_leaf,
+	.l1_mem = stress_l1_mem,
+};
+
+/* One entry per leaf, and the auditor finds nothing; lock held. */
+static bool rmap_in_step(struct stress *st, struct khn_audit *a)
+{
+	unsigned int i;
+
+	khn_audit_init(a);
+	for (i = 0; i < STRESS_TREES; i++)
+		khn_audit_tree(a, &st->sh[i], &st->rm, &stress_audit_ops);
+	khn_audit_rmap_total(a, &st->rm);
+	return !a->violations &&
+	       st->rm.nr_entries == st->sh[0].nr_leaves + st->sh[1].nr_leaves;
 }
 
 /* One random operation, under the lock. */
@@ -137,19 +176,19 @@ static void stress_one(struct stress *st, struct rnd_state *r)
 	u64 len = round_up((u64)rnd(r, SZ_4M) + 1, SZ_4K);
 	u64 attrs = KHN_RPTE_READ | (rnd(r, 2) ? KHN_RPTE_RW | KHN_RPTE_C : 0) |
 		    (rnd(r, 2) ? KHN_RPTE_R : 0);
+	const struct khn_rmap_trees trees = { .lookup = stress_tree, .arg = st };
 	unsigned int op = rnd(r, 16), got_shift;
+	struct khn_audit a;
 	long ret;
 	u64 pte;
 
 	spin_lock(&st->lock);
 	switch (op) {
 	case 0 ... 5:
-		ret = khn_shadow_map(sh, addr, pa, shift, attrs);
-		if (!ret) {
+		ret = khn_rmap_map(&st->rm, sh, addr, pa, shift, attrs, pa,
+				   GFP_ATOMIC);
+		if (!ret)
 			atomic_long_inc(&st->maps);
-			ret = khn_nrmap_add(&st->rm, pa, tree, addr, shift,
-					    GFP_ATOMIC);
-		}
 		if (ret && ret != -ENOMEM)
 			stress_bad(st, "map", ret);
 		break;
@@ -162,7 +201,7 @@ static void stress_one(struct stress *st, struct rnd_state *r)
 		break;
 	case 8 ... 10:
 		addr += rnd(r, BIT(shift));
-		ret = khn_shadow_lookup(sh, addr, &pte, &got_shift);
+		ret = khn_shadow_lookup(sh, addr, &pte, &got_shift, NULL);
 		if (ret == -ENOENT)
 			break;
 		if (ret || (pte & (KHN_RPTE_V | KHN_RPTE_L)) !=
@@ -176,16 +215,25 @@ static void stress_one(struct stress *st, struct rnd_state *r)
 		if (ret && ret != -ENOENT)
 			stress_bad(st, "update_rc", ret);
 		break;
-	case 13 ... 14:
-		ret = khn_nrmap_for_range(&st->rm, pa, pa + len, rnd(r, 2),
-					  stress_invalidate, st);
+	case 13:
+		ret = khn_rmap_unmap_l1(&st->rm, pa, pa + len, &trees);
 		if (ret < 0)
-			stress_bad(st, "for_range", ret);
+			stress_bad(st, "rmap unmap", ret);
+		else
+			atomic_long_add(ret, &st->removed);
+		break;
+	case 14:
+		ret = khn_rmap_rc_l1(&st->rm, pa, pa + len, KHN_RPTE_C, 0,
+				     &trees);
+		if (ret < 0)
+			stress_bad(st, "rmap rc", ret);
 		break;
 	default:
 		atomic_long_inc(&st->checks);
 		if (!counts_match(&st->sh[0]) || !counts_match(&st->sh[1]))
 			stress_bad(st, "recount", 0);
+		if (!rmap_in_step(st, &a))
+			stress_bad(st, "audit", a.violations);
 		break;
 	}
 	spin_unlock(&st->lock);
@@ -217,6 +265,7 @@ static void concurrent_ops_under_one_lock_keep_invariants(struct kunit *test)
 {
 	struct stress_thread *th;
 	struct khn_fake_tree t;
+	struct khn_audit a;
 	struct task_struct *task;
 	unsigned long ops = 0;
 	struct stress *st;
@@ -231,9 +280,10 @@ static void concurrent_ops_under_one_lock_keep_invariants(struct kunit *test)
 	for (i = 0; i < STRESS_TREES; i++) {
 		khn_fake_tlb_init(&st->tlb[i]);
 		KUNIT_ASSERT_EQ(test, khn_shadow_init(&st->sh[i], &khn_fake_mm_ops,
-						      &st->tlb[i].ops, 0x100 + i,
+						      &st->tlb[i].ops, i,
 						      i ? KHN_GEOM_64K : KHN_GEOM_4K),
 				0);
+		khn_shadow_set_notify(&st->sh[i], stress_leaf_gone, &st->sh[i]);
 	}
 
 	st->deadline = jiffies + msecs_to_jiffies(STRESS_MSECS);
@@ -259,6 +309,11 @@ static void concurrent_ops_under_one_lock_keep_invariants(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&st->bad), 0);
 	KUNIT_EXPECT_GT(test, atomic_long_read(&st->maps), 0L);
 	KUNIT_EXPECT_GT(test, atomic_long_read(&st->removed), 0L);
+	KUNIT_EXPECT_TRUE(test, rmap_in_step(st, &a));
+	KUNIT_EXPECT_GT(test, a.leaves, 0UL);
+	KUNIT_EXPECT_EQ(test, a.violations, 0UL);
+	kunit_info(test, "auditor: %lu leaves checked, %lu violations\n",
+		   a.leaves, a.violations);
 	for (i = 0; i < STRESS_TREES; i++) {
 		khn_fake_tree_count(&st->sh[i], &t);
 		KUNIT_EXPECT_EQ(test, t.bad, 0UL);
@@ -270,8 +325,7 @@ static void concurrent_ops_under_one_lock_keep_invariants(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, khn_fake_mm_live(), 0UL);
 
-	khn_nrmap_drop_lpid(&st->rm, 0);
-	khn_nrmap_drop_lpid(&st->rm, 1);
+	/* the trees' leaves took their entries with them */
 	KUNIT_EXPECT_EQ(test, st->rm.nr_entries, 0UL);
 	KUNIT_EXPECT_EQ(test, st->rm.bytes, (size_t)0);
 	KUNIT_EXPECT_TRUE(test, xa_empty(&st->rm.xa));

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The shadow-tree builder: every geometry and leaf size, replace, split,
+ * The shadow-tree builder: every geometry and leaf size, replace, break,
  * collapse, range removal, argument checks, -ENOMEM, flush order and zero
  * leaks, on fake L0 memory and a recording TLB (fake_mm.h).
  */
@@ -83,7 +83,8 @@ static void fx_clear(struct kunit *test)
 	khn_fake_log_clear();
 }
 
-static void record_unmapped(void *arg, u64 addr, u64 pte, unsigned int shift)
+static void record_unmapped(void *arg, u64 addr, u64 pte, unsigned int shift,
+			    u64 origin)
 {
 	struct shadow_fx *fx = arg;
 
@@ -263,7 +264,7 @@ static void map_lookup_unmap_one_leaf(struct kunit *test)
 	int alloc, sync;
 	u64 pte;
 
-	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, addr, pa, c->shift, RW_ATTRS), 0);
+	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, addr, pa, c->shift, RW_ATTRS, 0), 0);
 	KUNIT_EXPECT_EQ(test, sh->nr_tables, c->tables);
 	KUNIT_EXPECT_EQ(test, sh->nr_leaves, 1UL);
 	expect_consistent(test, sh);
@@ -280,21 +281,22 @@ static void map_lookup_unmap_one_leaf(struct kunit *test)
 	}
 	alloc = khn_fake_log_find(KHN_FAKE_ALLOC, c->tables - 2);
 	KUNIT_ASSERT_TRUE(test, khn_fake_log_get(alloc, &e));
-	KUNIT_EXPECT_EQ(test, e.size, c->last_table);
+	/* the hardware's entries, then as many origins */
+	KUNIT_EXPECT_EQ(test, e.size, 2 * c->last_table);
 	KUNIT_EXPECT_EQ(test, fx->tlb.nr_page + fx->tlb.nr_pwc + fx->tlb.nr_lpid,
 			0UL);
 
 	/* the entry in memory is big-endian: V is the first byte's top bit */
 	KUNIT_EXPECT_EQ(test, ((u8 *)&sh->root[addr >> 39])[0], 0x80);
 
-	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, addr, &pte, &shift), 0);
+	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, addr, &pte, &shift, NULL), 0);
 	KUNIT_EXPECT_EQ(test, pte, want);
 	KUNIT_EXPECT_EQ(test, shift, c->shift);
 	pte = 0;
-	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, addr + size - 1, &pte, NULL), 0);
+	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, addr + size - 1, &pte, NULL, NULL), 0);
 	KUNIT_EXPECT_EQ(test, pte, want);
-	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, addr - 1, NULL, NULL), -ENOENT);
-	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, addr + size, NULL, NULL), -ENOENT);
+	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, addr - 1, NULL, NULL, NULL), -ENOENT);
+	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, addr + size, NULL, NULL, NULL), -ENOENT);
 
 	fx_clear(test);
 	KUNIT_EXPECT_EQ(test, khn_shadow_unmap(sh, addr, addr + size,
@@ -315,19 +317,19 @@ static void map_lookup_unmap_one_leaf(struct kunit *test)
 			(unsigned int)c->tables - 1);
 	KUNIT_EXPECT_LT(test, khn_fake_log_find(KHN_FAKE_FLUSH_PWC, 0),
 			khn_fake_log_find(KHN_FAKE_FREE, 0));
-	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, addr, NULL, NULL), -ENOENT);
+	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, addr, NULL, NULL, NULL), -ENOENT);
 	expect_consistent(test, sh);
 	expect_destroyed_clean(test, sh);
 }
 
-/* ---- replace, collapse, split ---- */
+/* ---- replace, collapse, break ---- */
 
 static void lookup_at_flush(struct khn_fake_tlb *t, u32 lpid, u64 addr,
 			    unsigned int shift)
 {
 	struct shadow_fx *fx = t->priv;
 
-	fx->seen_rc = khn_shadow_lookup(&fx->sh, addr, &fx->seen_pte, NULL);
+	fx->seen_rc = khn_shadow_lookup(&fx->sh, addr, &fx->seen_pte, NULL, NULL);
 }
 
 static void replace_same_size_breaks_before_make(struct kunit *test)
@@ -337,29 +339,29 @@ static void replace_same_size_breaks_before_make(struct kunit *test)
 	u64 addr = 6 * SZ_2M, a = 10 * SZ_2M, b = 20 * SZ_2M;
 	u64 pte;
 
-	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, addr, a, 21, RW_ATTRS), 0);
+	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, addr, a, 21, RW_ATTRS, 0), 0);
 	fx_clear(test);
 	fx->tlb.on_flush_page = lookup_at_flush;
 	fx->seen_rc = 1;
-	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, addr, b, 21, KHN_RPTE_READ), 0);
+	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, addr, b, 21, KHN_RPTE_READ, 0), 0);
 	KUNIT_EXPECT_EQ(test, fx->tlb.nr_page, 1UL);
 	KUNIT_EXPECT_EQ(test, fx->tlb.last_addr, addr);
 	KUNIT_EXPECT_EQ(test, fx->tlb.last_shift, 21U);
 	/* at the flush, neither the old leaf nor the new one was there */
 	KUNIT_EXPECT_EQ(test, fx->seen_rc, -ENOENT);
-	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, addr, &pte, NULL), 0);
+	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, addr, &pte, NULL, NULL), 0);
 	KUNIT_EXPECT_EQ(test, pte, KHN_RPTE_V | KHN_RPTE_L | b | KHN_RPTE_READ);
 	KUNIT_EXPECT_EQ(test, sh->nr_leaves, 1UL);
 	KUNIT_EXPECT_EQ(test, khn_fake_log_count(KHN_FAKE_ALLOC), 0U);
 
 	/* the same leaf again: nothing to do */
-	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, addr, b, 21, KHN_RPTE_READ), 0);
+	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, addr, b, 21, KHN_RPTE_READ, 0), 0);
 	KUNIT_EXPECT_EQ(test, fx->tlb.nr_page, 1UL);
 	expect_consistent(test, sh);
 	expect_destroyed_clean(test, sh);
 }
 
-static void collapse_2m_over_4k_table_then_split_back(struct kunit *test)
+static void collapse_2m_over_4k_table_then_break_it(struct kunit *test)
 {
 	struct shadow_fx *fx = test->priv;
 	struct khn_shadow *sh = fx_tree(test, KHN_GEOM_4K);
@@ -373,13 +375,13 @@ static void collapse_2m_over_4k_table_then_split_back(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(small); i++)
 		KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, small[i], SZ_1G + i * SZ_4K,
-						     12, RW_ATTRS), 0);
+						     12, RW_ATTRS, 0), 0);
 	KUNIT_EXPECT_EQ(test, sh->nr_tables, 4UL);
 	KUNIT_EXPECT_EQ(test, sh->nr_leaves, 3UL);
 
 	/* collapse: pages flushed, then the PWC, then the table freed */
 	fx_clear(test);
-	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, x, p, 21, RW_ATTRS), 0);
+	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, x, p, 21, RW_ATTRS, 0), 0);
 	KUNIT_EXPECT_EQ(test, sh->nr_tables, 3UL);
 	KUNIT_EXPECT_EQ(test, sh->nr_leaves, 1UL);
 	KUNIT_EXPECT_EQ(test, fx->tlb.nr_page, 3UL);
@@ -397,46 +399,48 @@ static void collapse_2m_over_4k_table_then_split_back(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, e.shift, 12U);
 	}
 	KUNIT_ASSERT_TRUE(test, khn_fake_log_get(free, &e));
-	KUNIT_EXPECT_EQ(test, e.size, (size_t)SZ_4K);
-	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, x + SZ_1M, &pte, &shift), 0);
+	KUNIT_EXPECT_EQ(test, e.size, (size_t)(2 * SZ_4K));
+	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, x + SZ_1M, &pte, &shift, NULL), 0);
 	KUNIT_EXPECT_EQ(test, pte, KHN_RPTE_V | KHN_RPTE_L | p | RW_ATTRS);
 	KUNIT_EXPECT_EQ(test, shift, 21U);
 	expect_consistent(test, sh);
 
-	/* split: a table of the 2M leaf's pieces, then the new 4K leaf */
+	/*
+	 * break: the 2M leaf is cleared and flushed (after the new table is
+	 * had), then the 4K leaf goes in alone; no piece of the big page
+	 * stays, since pieces would share its one origin
+	 */
 	fx_clear(test);
 	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, x + 2 * SZ_4K, q, 12,
-					     KHN_RPTE_READ), 0);
+					     KHN_RPTE_READ, 0), 0);
 	KUNIT_EXPECT_EQ(test, sh->nr_tables, 4UL);
-	KUNIT_EXPECT_EQ(test, sh->nr_leaves, 512UL);
-	KUNIT_EXPECT_EQ(test, fx->tlb.nr_page, 2UL);
+	KUNIT_EXPECT_EQ(test, sh->nr_leaves, 1UL);
+	KUNIT_EXPECT_EQ(test, fx->tlb.nr_page, 1UL);
 	KUNIT_EXPECT_EQ(test, fx->tlb.nr_pwc, 0UL);
 	KUNIT_EXPECT_EQ(test, khn_fake_log_find(KHN_FAKE_ALLOC, 0), 0);
-	KUNIT_EXPECT_EQ(test, khn_fake_log_find(KHN_FAKE_SYNC, 0), 1);
-	KUNIT_ASSERT_TRUE(test, khn_fake_log_get(2, &e));
+	KUNIT_ASSERT_TRUE(test, khn_fake_log_get(0, &e));
+	KUNIT_EXPECT_EQ(test, e.size, (size_t)(2 * SZ_4K));
+	KUNIT_ASSERT_TRUE(test, khn_fake_log_get(1, &e));
 	KUNIT_EXPECT_EQ(test, e.ev, KHN_FAKE_FLUSH_PAGE);
 	KUNIT_EXPECT_EQ(test, e.addr, x);
 	KUNIT_EXPECT_EQ(test, e.shift, 21U);
-	KUNIT_ASSERT_TRUE(test, khn_fake_log_get(3, &e));
-	KUNIT_EXPECT_EQ(test, e.ev, KHN_FAKE_FLUSH_PAGE);
-	KUNIT_EXPECT_EQ(test, e.addr, x + 2 * SZ_4K);
-	KUNIT_EXPECT_EQ(test, e.shift, 12U);
+	KUNIT_EXPECT_GT(test, khn_fake_log_find(KHN_FAKE_SYNC, 0), 1);
 
-	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, x + SZ_4K, &pte, &shift), 0);
-	KUNIT_EXPECT_EQ(test, pte, KHN_RPTE_V | KHN_RPTE_L | (p + SZ_4K) | RW_ATTRS);
-	KUNIT_EXPECT_EQ(test, shift, 12U);
-	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, x + SZ_2M - 1, &pte, NULL), 0);
-	KUNIT_EXPECT_EQ(test, pte, KHN_RPTE_V | KHN_RPTE_L |
-			(p + SZ_2M - SZ_4K) | RW_ATTRS);
-	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, x + 2 * SZ_4K, &pte, NULL), 0);
+	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, x + SZ_4K, NULL, NULL, NULL),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, x + SZ_2M - 1, NULL, NULL,
+						NULL), -ENOENT);
+	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, x + 2 * SZ_4K, &pte, &shift,
+						NULL), 0);
 	KUNIT_EXPECT_EQ(test, pte, KHN_RPTE_V | KHN_RPTE_L | q | KHN_RPTE_READ);
+	KUNIT_EXPECT_EQ(test, shift, 12U);
 	khn_fake_tree_count(sh, &t);
-	KUNIT_EXPECT_EQ(test, t.leaves_by_shift[0], 512UL);
+	KUNIT_EXPECT_EQ(test, t.leaves_by_shift[0], 1UL);
 	expect_consistent(test, sh);
 	expect_destroyed_clean(test, sh);
 }
 
-static void split_2m_in_64k_geometry_gives_32_pieces(struct kunit *test)
+static void break_2m_in_64k_geometry_for_a_64k_leaf(struct kunit *test)
 {
 	struct shadow_fx *fx = test->priv;
 	struct khn_shadow *sh = fx_tree(test, KHN_GEOM_64K);
@@ -444,24 +448,28 @@ static void split_2m_in_64k_geometry_gives_32_pieces(struct kunit *test)
 	struct khn_fake_event e;
 	u64 pte;
 
-	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, x, p, 21, RW_ATTRS), 0);
+	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, x, p, 21, RW_ATTRS, 0), 0);
 	fx_clear(test);
 	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, x + 5 * SZ_64K, 0x777770000ULL,
-					     16, RW_ATTRS), 0);
-	KUNIT_EXPECT_EQ(test, sh->nr_leaves, 32UL);
+					     16, RW_ATTRS, 0), 0);
+	KUNIT_EXPECT_EQ(test, sh->nr_leaves, 1UL);
 	KUNIT_EXPECT_EQ(test, sh->nr_tables, 4UL);
 	KUNIT_ASSERT_TRUE(test, khn_fake_log_get(0, &e));
 	KUNIT_EXPECT_EQ(test, e.ev, KHN_FAKE_ALLOC);
-	KUNIT_EXPECT_EQ(test, e.size, (size_t)256);
-	KUNIT_EXPECT_EQ(test, fx->tlb.nr_page, 2UL);
-	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, x + 31 * SZ_64K, &pte, NULL), 0);
-	KUNIT_EXPECT_EQ(test, pte, KHN_RPTE_V | KHN_RPTE_L | (p + 31 * SZ_64K) |
+	/* 32 entries, and 32 origins beside them */
+	KUNIT_EXPECT_EQ(test, e.size, (size_t)512);
+	KUNIT_EXPECT_EQ(test, fx->tlb.nr_page, 1UL);
+	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, x + 31 * SZ_64K, NULL, NULL,
+						NULL), -ENOENT);
+	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, x + 5 * SZ_64K, &pte, NULL,
+						NULL), 0);
+	KUNIT_EXPECT_EQ(test, pte, KHN_RPTE_V | KHN_RPTE_L | 0x777770000ULL |
 			RW_ATTRS);
 	expect_consistent(test, sh);
 	expect_destroyed_clean(test, sh);
 }
 
-static void split_1g_down_to_4k_takes_two_levels(struct kunit *test)
+static void break_1g_for_a_4k_leaf_makes_two_levels(struct kunit *test)
 {
 	struct shadow_fx *fx = test->priv;
 	struct khn_shadow *sh = fx_tree(test, KHN_GEOM_4K);
@@ -470,25 +478,22 @@ static void split_1g_down_to_4k_takes_two_levels(struct kunit *test)
 	unsigned int shift;
 	u64 pte;
 
-	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, g, 4ULL * SZ_1G, 30, RW_ATTRS), 0);
+	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, g, 4ULL * SZ_1G, 30, RW_ATTRS,
+					     0), 0);
 	fx_clear(test);
-	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, a, SZ_4K, 12, RW_ATTRS), 0);
+	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, a, SZ_4K, 12, RW_ATTRS, 0), 0);
 	KUNIT_EXPECT_EQ(test, sh->nr_tables, 4UL);
-	KUNIT_EXPECT_EQ(test, sh->nr_leaves, 511UL + 512UL);
-	KUNIT_EXPECT_EQ(test, fx->tlb.nr_page, 3UL);
+	KUNIT_EXPECT_EQ(test, sh->nr_leaves, 1UL);
+	KUNIT_EXPECT_EQ(test, fx->tlb.nr_page, 1UL);
 	KUNIT_ASSERT_TRUE(test, khn_fake_log_get(khn_fake_log_find(KHN_FAKE_FLUSH_PAGE, 0), &e));
 	KUNIT_EXPECT_EQ(test, e.addr, g);
 	KUNIT_EXPECT_EQ(test, e.shift, 30U);
-	KUNIT_ASSERT_TRUE(test, khn_fake_log_get(khn_fake_log_find(KHN_FAKE_FLUSH_PAGE, 1), &e));
-	KUNIT_EXPECT_EQ(test, e.addr, g + 3 * SZ_2M);
-	KUNIT_EXPECT_EQ(test, e.shift, 21U);
-	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, g + 9 * SZ_2M, &pte, &shift), 0);
-	KUNIT_EXPECT_EQ(test, pte, KHN_RPTE_V | KHN_RPTE_L |
-			(4ULL * SZ_1G + 9 * SZ_2M) | RW_ATTRS);
-	KUNIT_EXPECT_EQ(test, shift, 21U);
-	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, a + SZ_4K, &pte, &shift), 0);
-	KUNIT_EXPECT_EQ(test, pte, KHN_RPTE_V | KHN_RPTE_L |
-			(4ULL * SZ_1G + 3 * SZ_2M + 6 * SZ_4K) | RW_ATTRS);
+	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, g + 9 * SZ_2M, NULL, NULL,
+						NULL), -ENOENT);
+	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, a + SZ_4K, NULL, NULL, NULL),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, a, &pte, &shift, NULL), 0);
+	KUNIT_EXPECT_EQ(test, pte, KHN_RPTE_V | KHN_RPTE_L | SZ_4K | RW_ATTRS);
 	KUNIT_EXPECT_EQ(test, shift, 12U);
 	expect_consistent(test, sh);
 	expect_destroyed_clean(test, sh);
@@ -501,11 +506,11 @@ static void collapse_1g_frees_two_levels_after_pwc(struct kunit *test)
 	u64 g = 3ULL * SZ_1G;
 	int i;
 
-	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, g + SZ_4K, 0, 12, RW_ATTRS), 0);
-	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, g + 100 * SZ_2M, 0, 12, RW_ATTRS), 0);
+	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, g + SZ_4K, 0, 12, RW_ATTRS, 0), 0);
+	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, g + 100 * SZ_2M, 0, 12, RW_ATTRS, 0), 0);
 	KUNIT_EXPECT_EQ(test, sh->nr_tables, 5UL);
 	fx_clear(test);
-	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, g, SZ_1G, 30, RW_ATTRS), 0);
+	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, g, SZ_1G, 30, RW_ATTRS, 0), 0);
 	KUNIT_EXPECT_EQ(test, sh->nr_tables, 2UL);
 	KUNIT_EXPECT_EQ(test, sh->nr_leaves, 1UL);
 	KUNIT_EXPECT_EQ(test, fx->tlb.nr_page, 2UL);
@@ -539,7 +544,7 @@ static void map_layout(struct kunit *test, struct khn_shadow *sh)
 
 	for (i = 0; i < ARRAY_SIZE(l); i++)
 		KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, l[i].addr, l[i].addr,
-						     l[i].shift, RW_ATTRS), 0);
+						     l[i].shift, RW_ATTRS, 0), 0);
 	KUNIT_ASSERT_EQ(test, sh->nr_tables, 5UL);
 	KUNIT_ASSERT_EQ(test, sh->nr_leaves, 6UL);
 }
@@ -603,7 +608,7 @@ static void unmap_removes_every_overlapping_leaf(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, fx->rm_pte, KHN_RPTE_V | KHN_RPTE_L |
 				c->last_addr | RW_ATTRS);
 		KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, c->last_addr, NULL,
-							NULL), -ENOENT);
+							NULL, NULL), -ENOENT);
 	}
 	/* every free after the last flush */
 	for (i = 0; i < (int)khn_fake_log_len(); i++) {
@@ -649,7 +654,7 @@ static void unmap_many_pages_flushes_the_lpid_once(struct kunit *test)
 
 	for (i = 0; i < c->leaves; i++)
 		KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, SZ_1G + i * SZ_4K, 0,
-						     12, RW_ATTRS), 0);
+						     12, RW_ATTRS, 0), 0);
 	fx_clear(test);
 	KUNIT_EXPECT_EQ(test, khn_shadow_unmap(sh, SZ_1G, 2ULL * SZ_1G, NULL,
 					       NULL), (long)c->leaves);
@@ -673,7 +678,7 @@ static void unmap_many_subtrees_flushes_pwc_before_each_free(struct kunit *test)
 
 	for (i = 0; i < n; i++)
 		KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, i * BIT_ULL(39), 0, 30,
-						     RW_ATTRS), 0);
+						     RW_ATTRS, 0), 0);
 	KUNIT_EXPECT_EQ(test, sh->nr_tables, 1UL + n);
 	fx_clear(test);
 	KUNIT_EXPECT_EQ(test, khn_shadow_unmap(sh, 0, VA_END, NULL, NULL), (long)n);
@@ -724,7 +729,7 @@ static void unmap_rejects_bad_range_touching_nothing(struct kunit *test)
 	struct khn_shadow *sh = fx_tree(test, KHN_GEOM_4K);
 
 	map_layout(test, sh);
-	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, VA_END - SZ_2M, 0, 21, 0), 0);
+	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, VA_END - SZ_2M, 0, 21, 0, 0), 0);
 	fx_clear(test);
 	KUNIT_EXPECT_EQ(test, khn_shadow_unmap(sh, c->start, c->end,
 					       record_unmapped, fx), -EINVAL);
@@ -778,7 +783,7 @@ static void map_rejects_bad_argument_touching_nothing(struct kunit *test)
 	struct khn_shadow *sh = fx_tree(test, c->geom);
 
 	KUNIT_EXPECT_EQ(test, khn_shadow_map(sh, c->addr, c->pa, c->shift,
-					     c->attrs), -EINVAL);
+					     c->attrs, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, khn_fake_log_total(), 0UL);
 	KUNIT_EXPECT_EQ(test, sh->nr_tables, 1UL);
 	KUNIT_EXPECT_EQ(test, sh->nr_leaves, 0UL);
@@ -801,36 +806,36 @@ static void map_enomem_leaves_tree_consistent(struct kunit *test)
 	u64 addr = 3ULL * SZ_1G + 5 * SZ_2M + 7 * SZ_4K, pte;
 
 	khn_fake_mm_fail_nth(n);
-	KUNIT_EXPECT_EQ(test, khn_shadow_map(sh, addr, SZ_4K, 12, RW_ATTRS),
+	KUNIT_EXPECT_EQ(test, khn_shadow_map(sh, addr, SZ_4K, 12, RW_ATTRS, 0),
 			-ENOMEM);
 	KUNIT_EXPECT_EQ(test, sh->nr_tables, (unsigned long)n);
 	KUNIT_EXPECT_EQ(test, sh->nr_leaves, 0UL);
-	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, addr, NULL, NULL), -ENOENT);
+	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, addr, NULL, NULL, NULL), -ENOENT);
 	expect_consistent(test, sh);
 
 	/* the next try completes the path */
-	KUNIT_EXPECT_EQ(test, khn_shadow_map(sh, addr, SZ_4K, 12, RW_ATTRS), 0);
+	KUNIT_EXPECT_EQ(test, khn_shadow_map(sh, addr, SZ_4K, 12, RW_ATTRS, 0), 0);
 	KUNIT_EXPECT_EQ(test, sh->nr_tables, 4UL);
-	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, addr, &pte, NULL), 0);
+	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, addr, &pte, NULL, NULL), 0);
 	KUNIT_EXPECT_EQ(test, pte, KHN_RPTE_V | KHN_RPTE_L | SZ_4K | RW_ATTRS);
 	expect_consistent(test, sh);
 	expect_destroyed_clean(test, sh);
 }
 
-static void split_enomem_keeps_the_big_leaf(struct kunit *test)
+static void break_enomem_keeps_the_big_leaf(struct kunit *test)
 {
 	struct shadow_fx *fx = test->priv;
 	struct khn_shadow *sh = fx_tree(test, KHN_GEOM_4K);
 	u64 x = 11 * SZ_2M, pte;
 	unsigned int shift;
 
-	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, x, x, 21, RW_ATTRS), 0);
+	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, x, x, 21, RW_ATTRS, 0), 0);
 	fx_clear(test);
 	khn_fake_mm_fail_nth(1);
-	KUNIT_EXPECT_EQ(test, khn_shadow_map(sh, x + SZ_4K, 0, 12, RW_ATTRS),
+	KUNIT_EXPECT_EQ(test, khn_shadow_map(sh, x + SZ_4K, 0, 12, RW_ATTRS, 0),
 			-ENOMEM);
 	KUNIT_EXPECT_EQ(test, fx->tlb.nr_page, 0UL);
-	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, x + SZ_4K, &pte, &shift), 0);
+	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, x + SZ_4K, &pte, &shift, NULL), 0);
 	KUNIT_EXPECT_EQ(test, pte, KHN_RPTE_V | KHN_RPTE_L | x | RW_ATTRS);
 	KUNIT_EXPECT_EQ(test, shift, 21U);
 	KUNIT_EXPECT_EQ(test, sh->nr_leaves, 1UL);
@@ -844,8 +849,8 @@ static void lookup_beyond_2p52_is_einval(struct kunit *test)
 {
 	struct khn_shadow *sh = fx_tree(test, KHN_GEOM_4K);
 
-	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, VA_END, NULL, NULL), -EINVAL);
-	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, VA_END - 1, NULL, NULL),
+	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, VA_END, NULL, NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, VA_END - 1, NULL, NULL, NULL),
 			-ENOENT);
 	expect_destroyed_clean(test, sh);
 }
@@ -856,14 +861,14 @@ static void update_rc_flushes_only_when_clearing(struct kunit *test)
 	struct khn_shadow *sh = fx_tree(test, KHN_GEOM_4K);
 	u64 x = 9 * SZ_2M, base = KHN_RPTE_V | KHN_RPTE_L | x, pte;
 
-	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, x, x, 21, RW_ATTRS), 0);
+	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, x, x, 21, RW_ATTRS, 0), 0);
 	fx_clear(test);
 
 	KUNIT_EXPECT_EQ(test, khn_shadow_update_rc(sh, x + SZ_4K, KHN_RPTE_C, 0), 0);
 	KUNIT_EXPECT_EQ(test, fx->tlb.nr_page, 1UL);
 	KUNIT_EXPECT_EQ(test, fx->tlb.last_addr, x);
 	KUNIT_EXPECT_EQ(test, fx->tlb.last_shift, 21U);
-	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, x, &pte, NULL), 0);
+	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, x, &pte, NULL, NULL), 0);
 	KUNIT_EXPECT_EQ(test, pte, base | (RW_ATTRS & ~KHN_RPTE_C));
 
 	/* clearing what is clear: nothing */
@@ -873,13 +878,13 @@ static void update_rc_flushes_only_when_clearing(struct kunit *test)
 	/* setting: no flush */
 	KUNIT_EXPECT_EQ(test, khn_shadow_update_rc(sh, x, 0, KHN_RPTE_C), 0);
 	KUNIT_EXPECT_EQ(test, fx->tlb.nr_page, 1UL);
-	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, x, &pte, NULL), 0);
+	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, x, &pte, NULL, NULL), 0);
 	KUNIT_EXPECT_EQ(test, pte, base | RW_ATTRS);
 
 	KUNIT_EXPECT_EQ(test, khn_shadow_update_rc(sh, x, KHN_RPTE_R | KHN_RPTE_C,
 						   0), 0);
 	KUNIT_EXPECT_EQ(test, fx->tlb.nr_page, 2UL);
-	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, x, &pte, NULL), 0);
+	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, x, &pte, NULL, NULL), 0);
 	KUNIT_EXPECT_EQ(test, pte, base | KHN_RPTE_READ | KHN_RPTE_RW);
 
 	KUNIT_EXPECT_EQ(test, khn_shadow_update_rc(sh, x, KHN_RPTE_RW, 0), -EINVAL);
@@ -889,7 +894,7 @@ static void update_rc_flushes_only_when_clearing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, khn_shadow_update_rc(sh, x + SZ_2M, KHN_RPTE_C, 0),
 			-ENOENT);
 	KUNIT_EXPECT_EQ(test, fx->tlb.nr_page, 2UL);
-	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, x, &pte, NULL), 0);
+	KUNIT_EXPECT_EQ(test, khn_shadow_lookup(sh, x, &pte, NULL, NULL), 0);
 	KUNIT_EXPECT_EQ(test, pte, base | KHN_RPTE_READ | KHN_RPTE_RW);
 	expect_destroyed_clean(test, sh);
 }
@@ -903,8 +908,8 @@ static void destroy_flushes_lpid_before_any_free(struct kunit *test)
 
 	for (i = 0; i < 40; i++)
 		KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, i * SZ_2M + SZ_4K, 0,
-						     12, RW_ATTRS), 0);
-	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, 7ULL * SZ_1G, 0, 30, 0), 0);
+						     12, RW_ATTRS, 0), 0);
+	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, 7ULL * SZ_1G, 0, 30, 0, 0), 0);
 	KUNIT_EXPECT_EQ(test, sh->nr_tables, 43UL);
 	fx_clear(test);
 	khn_shadow_destroy(sh);
@@ -1013,9 +1018,9 @@ static struct kunit_case shadow_test_cases[] = {
 			 fit_gen_params),
 	KUNIT_CASE_PARAM(map_lookup_unmap_one_leaf, leaf_gen_params),
 	KUNIT_CASE(replace_same_size_breaks_before_make),
-	KUNIT_CASE(collapse_2m_over_4k_table_then_split_back),
-	KUNIT_CASE(split_2m_in_64k_geometry_gives_32_pieces),
-	KUNIT_CASE(split_1g_down_to_4k_takes_two_levels),
+	KUNIT_CASE(collapse_2m_over_4k_table_then_break_it),
+	KUNIT_CASE(break_2m_in_64k_geometry_for_a_64k_leaf),
+	KUNIT_CASE(break_1g_for_a_4k_leaf_makes_two_levels),
 	KUNIT_CASE(collapse_1g_frees_two_levels_after_pwc),
 	KUNIT_CASE_PARAM(unmap_removes_every_overlapping_leaf,
 			 unmap_gen_params),
@@ -1027,7 +1032,7 @@ static struct kunit_case shadow_test_cases[] = {
 	KUNIT_CASE_PARAM(map_rejects_bad_argument_touching_nothing,
 			 bad_map_gen_params),
 	KUNIT_CASE_PARAM(map_enomem_leaves_tree_consistent, enomem_gen_params),
-	KUNIT_CASE(split_enomem_keeps_the_big_leaf),
+	KUNIT_CASE(break_enomem_keeps_the_big_leaf),
 	KUNIT_CASE(lookup_beyond_2p52_is_einval),
 	KUNIT_CASE(update_rc_flushes_only_when_clearing),
 	KUNIT_CASE(destroy_flushes_lpid_before_any_free),

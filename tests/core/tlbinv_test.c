@@ -491,7 +491,7 @@ static struct khn_shadow *fx_map(struct kunit *test, unsigned int i,
 	for (k = 0; k < n; k++)
 		KUNIT_ASSERT_EQ(test, khn_shadow_map(&fx->sh[i], addrs[k],
 						     0x100000000ULL + addrs[k],
-						     shift, RW_ATTRS), 0);
+						     shift, RW_ATTRS, 0), 0);
 	khn_fake_tlb_init(&fx->tlb[i]);
 	khn_fake_log_clear();
 	return &fx->sh[i];
@@ -499,7 +499,7 @@ static struct khn_shadow *fx_map(struct kunit *test, unsigned int i,
 
 static bool mapped(struct khn_shadow *sh, u64 addr)
 {
-	return khn_shadow_lookup(sh, addr, NULL, NULL) == 0;
+	return khn_shadow_lookup(sh, addr, NULL, NULL, NULL) == 0;
 }
 
 static void decide_tlbie(struct kunit *test, u64 p1, u64 rs, u64 rb,
@@ -655,7 +655,7 @@ static void apply_lpid_drops_whole_tree(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, khn_fake_mm_live(), 1 + fx->sh[1].nr_tables);
 	/* and the tree is usable again at once */
 	KUNIT_EXPECT_EQ(test, khn_shadow_map(sh, SZ_1G_, SZ_1G_, KHN_SHIFT_4K,
-					     RW_ATTRS), 0);
+					     RW_ATTRS, 0), 0);
 }
 
 /* IS=2 on a small tree: its few pages, then the LPID flush L1 asked for */
