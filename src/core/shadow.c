@@ -793,10 +793,11 @@ static int first_visit(const struct sh_walker *w, const struct sh_visit *v)
 }
 
 /**
- * khn_shadow_next_leaf() - the first leaf at or after an address
+ * khn_shadow_next_leaf() - the first leaf that maps @from or beyond
  * @sh:		the tree
  * @from:	L2-real address to start at
- * @addr:	the address of the leaf found
+ * @addr:	the (first) address of the leaf found: below @from if the
+ *		leaf covers @from
  *
  * For work done in steps with the tree's lock dropped between them.
  *

@@ -843,6 +843,67 @@ static void break_enomem_keeps_the_big_leaf(struct kunit *test)
 	expect_destroyed_clean(test, sh);
 }
 
+/* ---- leaf iteration ---- */
+
+/**
+ * struct walk_count - state of count_until()
+ * @left:	leaves to visit before stopping the walk with 7
+ * @bad:	leaves whose origin is not their address + 0x5000000000
+ */
+struct walk_count {
+	unsigned long left;
+	unsigned long bad;
+};
+
+static int count_until(void *arg, u64 addr, u64 pte, unsigned int shift,
+		       u64 origin)
+{
+	struct walk_count *c = arg;
+
+	if (origin != addr + 0x5000000000ULL)
+		c->bad++;
+	return --c->left ? 0 : 7;
+}
+
+static void leaves_walk_in_order_with_origins(struct kunit *test)
+{
+	struct khn_shadow *sh = fx_tree(test, KHN_GEOM_4K);
+	static const u64 at[] = { SZ_4K, 3 * SZ_2M, 5ULL * SZ_1G, BIT_ULL(45) };
+	struct walk_count c = {};
+	unsigned int i;
+	u64 addr;
+
+	KUNIT_EXPECT_EQ(test, khn_shadow_next_leaf(sh, 0, &addr), -ENOENT);
+	for (i = 0; i < ARRAY_SIZE(at); i++)
+		KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, at[i], at[i], 12,
+						     RW_ATTRS,
+						     at[i] + 0x5000000000ULL), 0);
+	for (i = 0; i < ARRAY_SIZE(at); i++) {
+		KUNIT_EXPECT_EQ(test, khn_shadow_next_leaf(sh,
+							   i ? at[i - 1] + SZ_4K : 0,
+							   &addr), 0);
+		KUNIT_EXPECT_EQ(test, addr, at[i]);
+	}
+	/* a leaf that covers the start address counts */
+	KUNIT_EXPECT_EQ(test, khn_shadow_next_leaf(sh, at[3] + 1, &addr), 0);
+	KUNIT_EXPECT_EQ(test, addr, at[3]);
+	KUNIT_EXPECT_EQ(test, khn_shadow_next_leaf(sh, at[3] + SZ_4K, &addr),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, khn_shadow_next_leaf(sh, VA_END, &addr), -ENOENT);
+
+	c.left = ARRAY_SIZE(at) + 1;
+	KUNIT_EXPECT_EQ(test, khn_shadow_walk_leaves(sh, count_until, &c), 0);
+	KUNIT_EXPECT_EQ(test, c.left, 1UL);
+	KUNIT_EXPECT_EQ(test, c.bad, 0UL);
+	/* a visitor's nonzero return stops the walk and is returned */
+	c.left = 2;
+	KUNIT_EXPECT_EQ(test, khn_shadow_walk_leaves(sh, count_until, &c), 7);
+	KUNIT_EXPECT_EQ(test, c.left, 0UL);
+	expect_destroyed_clean(test, sh);
+	KUNIT_EXPECT_EQ(test, khn_shadow_next_leaf(sh, 0, &addr), -ENOENT);
+	KUNIT_EXPECT_EQ(test, khn_shadow_walk_leaves(sh, count_until, &c), 0);
+}
+
 /* ---- lookup, update_rc, destroy ---- */
 
 static void lookup_beyond_2p52_is_einval(struct kunit *test)
@@ -1033,6 +1094,7 @@ static struct kunit_case shadow_test_cases[] = {
 			 bad_map_gen_params),
 	KUNIT_CASE_PARAM(map_enomem_leaves_tree_consistent, enomem_gen_params),
 	KUNIT_CASE(break_enomem_keeps_the_big_leaf),
+	KUNIT_CASE(leaves_walk_in_order_with_origins),
 	KUNIT_CASE(lookup_beyond_2p52_is_einval),
 	KUNIT_CASE(update_rc_flushes_only_when_clearing),
 	KUNIT_CASE(destroy_flushes_lpid_before_any_free),
