@@ -162,28 +162,31 @@ int khn_l2_shadow_init(struct khn_l2 *l2)
 
 /**
  * khn_l2_shadow_teardown() - free an L2's shadow tree, rescheduling
- * @l2:		the L2, unreachable: no vCPU runs it and it is out of
- *		@vm->by_shadow, so nothing else walks its tree; may sleep
+ * @l2:		the L2: no vCPU runs it and no new fault reaches it; may sleep
  *
  * A big L2 has many leaves, and each one's rmap entry goes under
  * kvm->mmu_lock: drop them 1G at a time with the lock released and a
- * resched point between steps, then destroy what is left (the LPID is
- * flushed before any table is freed: it can be reused).
+ * resched point between steps.  Until the last step the tree stays in
+ * @vm->by_shadow, so the rmap hooks (and the auditor) still see every
+ * leaf that has an entry; then it leaves by_shadow and is destroyed (the
+ * LPID is flushed before any table is freed: it can be reused).
  */
 void khn_l2_shadow_teardown(struct khn_l2 *l2)
 {
 	struct kvm *kvm = l2->vm->kvm;
 	u64 addr = 0;
 
-	while (!khn_shadow_next_leaf(&l2->sh, addr, &addr)) {
-		addr = round_down(addr, SZ_1G);
+	for (;;) {
 		spin_lock(&kvm->mmu_lock);
+		if (khn_shadow_next_leaf(&l2->sh, addr, &addr))
+			break;
+		addr = round_down(addr, SZ_1G);
 		khn_shadow_unmap(&l2->sh, addr, addr + SZ_1G, NULL, NULL);
 		spin_unlock(&kvm->mmu_lock);
 		addr += SZ_1G;
 		cond_resched();
 	}
-	spin_lock(&kvm->mmu_lock);
+	xa_erase(&l2->vm->by_shadow, l2->kng.shadow_lpid);
 	khn_shadow_destroy(&l2->sh);
 	spin_unlock(&kvm->mmu_lock);
 }

@@ -119,13 +119,8 @@ static void khn_l2_release(void *ctx, struct khn_guest *gp)
 {
 	struct khn_vm *vm = ctx;
 	struct khn_l2 *l2 = gp->priv;
-	struct kvm *kvm = vm->kvm;
 
 	mmu_partition_table_set_entry(gp->shadow_lpid, 0, 0, true);
-
-	spin_lock(&kvm->mmu_lock);
-	xa_erase(&vm->by_shadow, gp->shadow_lpid);
-	spin_unlock(&kvm->mmu_lock);
 	khn_l2_shadow_teardown(l2);
 
 	gp->priv = NULL;
