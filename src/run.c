@@ -22,6 +22,7 @@
 #include "khn/gstate.h"
 #include "khn/hcall_args.h"
 #include "khn/sanitise.h"
+#include "khn/tlbinv.h"
 #include "khn/vm.h"
 #include "khn/run.h"
 #include "trace.h"
@@ -380,20 +381,31 @@ refused:
 	return rc;
 }
 
-/* An L2 hypercall L0 serves itself: process-scoped invalidation. */
+/*
+ * An L2 hypercall L0 serves itself: process-scoped invalidation.  Its
+ * operands go through the checks of L1's own H_RPT_INVALIDATE
+ * (khn_rpt_decide()); a refusal is the L2's r3, and the range handed to
+ * the per-page flush is the decided one (a whole-PID flush for a range
+ * that is huge or could wrap).
+ */
 static int khn_l2_rpt_invalidate(struct kvm_vcpu *vcpu)
 {
 	u64 type = kvmppc_get_gpr(vcpu, 6);
+	u64 pg_sizes = kvmppc_get_gpr(vcpu, 7);
+	struct khn_tlb_decision d;
+	long rc;
 
 	/* Partition scope is L1's business; so is an L2 in problem state. */
 	if ((type & H_RPTI_TYPE_NESTED) ||
 	    (vcpu->arch.shregs.msr & MSR_PR))
 		return RESUME_HOST;
-	do_h_rpt_invalidate_prt(kvmppc_get_gpr(vcpu, 4),
-				vcpu->arch.nested->shadow_lpid, type,
-				kvmppc_get_gpr(vcpu, 7), kvmppc_get_gpr(vcpu, 8),
-				kvmppc_get_gpr(vcpu, 9));
-	kvmppc_set_gpr(vcpu, 3, H_SUCCESS);
+	rc = khn_rpt_decide(kvmppc_get_gpr(vcpu, 4), type, pg_sizes,
+			    kvmppc_get_gpr(vcpu, 8), kvmppc_get_gpr(vcpu, 9),
+			    &d);
+	if (rc == H_SUCCESS)
+		do_h_rpt_invalidate_prt(d.pid, vcpu->arch.nested->shadow_lpid,
+					type, pg_sizes, d.start, d.end);
+	kvmppc_set_gpr(vcpu, 3, rc);
 	return RESUME_GUEST;
 }
 

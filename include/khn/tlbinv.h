@@ -70,6 +70,15 @@ struct khn_tlb_ops;
 #define KHN_RPTI_END_ALL	(-1ULL)	/* end: up to the top of the space */
 
 /*
+ * A process-scoped range that ends above KHN_RPT_PROCESS_TOP (within the
+ * last 1G step below 2^64), or spans more than KHN_RPT_PROCESS_PAGES_MAX
+ * pages of the smallest size asked for, is decided as a whole-PID flush:
+ * see khn_rpt_decide().
+ */
+#define KHN_RPT_PROCESS_TOP		(0ULL - BIT_ULL(KHN_SHIFT_1G))
+#define KHN_RPT_PROCESS_PAGES_MAX	32
+
+/*
  * Top of the L2-real address space a shadow can map (POWER9: 52 bits,
  * KHN_SHADOW_VA_END); partition-scoped ranges are clipped to it.
  */
@@ -115,7 +124,8 @@ struct khn_tlbie {
  *		or a process-scoped H_RPT_INVALIDATE, whose L2 is the caller)
  * @pid:	process ID, with KHN_TLBD_PROCESS
  * @start:	first address concerned (KHN_TLBD_UNMAP / FLUSH_PAGES; with
- *		KHN_TLBD_PROCESS, an effective address, for information)
+ *		KHN_TLBD_PROCESS, the effective-address range a per-page
+ *		process-scoped flush may loop over, see khn_rpt_decide())
  * @end:	one past the last
  * @shift:	page shift of the request: AP's for a one-page tlbie, the
  *		largest size asked for a partition-scoped range (@start and

@@ -202,6 +202,34 @@ static unsigned int khn_rpt_max_shift(u64 pg_sizes)
 	return shift;
 }
 
+/*
+ * Process scope: the caller hands the range to a loop that steps it one
+ * page at a time (do_h_rpt_invalidate_prt()).  A range reaching into the
+ * last step of the largest page size below 2^64 could wrap that step, and
+ * a long one costs one tlbie per page: both become a whole-PID flush.
+ */
+static void khn_rpt_process(u64 id, u64 pg_sizes, u64 start, u64 end,
+			    struct khn_tlb_decision *d)
+{
+	unsigned int i, shift = KHN_SHIFT_1G;
+
+	for (i = 0; i < ARRAY_SIZE(khn_rpt_sizes); i++) {
+		if (pg_sizes & khn_rpt_sizes[i].bit) {
+			shift = khn_rpt_sizes[i].shift;
+			break;
+		}
+	}
+	d->flags = KHN_TLBD_PROCESS | KHN_TLBD_FLUSH_LPID;
+	d->pid = id;
+	d->start = start;
+	d->end = end;
+	if (end > KHN_RPT_PROCESS_TOP ||
+	    (end - start) >> shift > KHN_RPT_PROCESS_PAGES_MAX) {
+		d->start = 0;
+		d->end = KHN_RPTI_END_ALL;
+	}
+}
+
 /* Range rule of H_RPT_INVALIDATE: see khn_rpt_decide() */
 static long khn_rpt_check_range(u64 start, u64 end)
 {
@@ -277,7 +305,11 @@ static void khn_rpt_partition(u64 type, u64 pg_sizes, u64 start, u64 end,
  * by one, or the LPID past KHN_SHADOW_FLUSH_PAGES_MAX leaves: see struct
  * khn_tlb_decision); PWC flushes the page-walk cache (unless the LPID is
  * flushed, which includes it).  Process scope: no shadow change, a
- * flush of the L2's shadow LPID (see struct khn_tlb_decision).
+ * flush of the L2's shadow LPID (see struct khn_tlb_decision); the range
+ * of the decision is the one to hand to a per-page loop: [@start, @end),
+ * or the whole PID ([0, KHN_RPTI_END_ALL)) when the range ends above
+ * KHN_RPT_PROCESS_TOP (a 1G step could wrap) or spans more than
+ * KHN_RPT_PROCESS_PAGES_MAX pages of the smallest size in @pg_sizes.
  *
  * Return: KHN_H_SUCCESS or the error above, with @d untouched.
  */
@@ -301,10 +333,7 @@ long khn_rpt_decide(u64 id, u64 type, u64 pg_sizes, u64 start, u64 end,
 
 	memset(d, 0, sizeof(*d));
 	if (!nested) {
-		d->flags = KHN_TLBD_PROCESS | KHN_TLBD_FLUSH_LPID;
-		d->pid = id;
-		d->start = start;
-		d->end = end;
+		khn_rpt_process(id, pg_sizes, start, end, d);
 		return KHN_H_SUCCESS;
 	}
 	d->lpid = id;

@@ -365,6 +365,34 @@ static const struct rpt_case rpt_cases[] = {
 	  KHN_H_SUCCESS, PROC | LPID, 0, 0x55, 0, END_ALL },
 	{ "prt pid 2^32-1", 0xffffffffULL, TLB, PG_ALL, 0, END_ALL,
 	  KHN_H_SUCCESS, PROC | LPID, 0, 0xffffffff, 0, END_ALL },
+	{ "prt 32 4K pages stay a range", 0x55, TLB, KHN_RPTI_PAGE_4K, 0,
+	  32 * SZ_4K_, KHN_H_SUCCESS, PROC | LPID, 0, 0x55, 0, 32 * SZ_4K_ },
+	{ "prt 33 4K pages flush the pid", 0x55, TLB, KHN_RPTI_PAGE_4K, 0,
+	  33 * SZ_4K_, KHN_H_SUCCESS, PROC | LPID, 0, 0x55, 0, END_ALL },
+	{ "prt 33 4K pages of mask all flush the pid", 0x55, TLB, PG_ALL,
+	  SZ_1G_, SZ_1G_ + 33 * SZ_4K_, KHN_H_SUCCESS, PROC | LPID, 0, 0x55,
+	  0, END_ALL },
+	{ "prt 32 1G pages stay a range", 0x55, TLB, KHN_RPTI_PAGE_1G, 0,
+	  32 * SZ_1G_, KHN_H_SUCCESS, PROC | LPID, 0, 0x55, 0, 32 * SZ_1G_ },
+	{ "prt 64K|1G counts 64K pages", 0x55, TLB,
+	  KHN_RPTI_PAGE_64K | KHN_RPTI_PAGE_1G, 0, 33 * SZ_64K_,
+	  KHN_H_SUCCESS, PROC | LPID, 0, 0x55, 0, END_ALL },
+	{ "prt last 4K page below 2^64 flushes the pid", 0, TLB,
+	  KHN_RPTI_PAGE_4K, 0xfffffffffffff000ULL, END_ALL, KHN_H_SUCCESS,
+	  PROC | LPID, 0, 0, 0, END_ALL },
+	{ "prt range ending in the last 1G flushes the pid", 0, TLB,
+	  KHN_RPTI_PAGE_1G, 0xffffffff80000000ULL, 0xffffffffc0001000ULL,
+	  KHN_H_SUCCESS, PROC | LPID, 0, 0, 0, END_ALL },
+	{ "prt range ending at the last 1G stays a range", 0, TLB,
+	  KHN_RPTI_PAGE_1G, 0xffffffff80000000ULL, 0xffffffffc0000000ULL,
+	  KHN_H_SUCCESS, PROC | LPID, 0, 0, 0xffffffff80000000ULL,
+	  0xffffffffc0000000ULL },
+	{ "prt start misaligned", 0x55, TLB, KHN_RPTI_PAGE_4K, 0x800, 0x2000,
+	  KHN_H_P5 },
+	{ "prt end misaligned", 0x55, TLB, KHN_RPTI_PAGE_4K, 0x1000, 0x2001,
+	  KHN_H_P6 },
+	{ "prt range wraps past 2^64", 0x55, TLB, KHN_RPTI_PAGE_4K,
+	  0xfffffffffffff000ULL, 0x1000, KHN_H_P5 },
 	/* the range is checked first */
 	{ "start misaligned", L2, NESTED | TLB, PG_ALL, 0x1800, 0x3000,
 	  KHN_H_P5 },
@@ -422,6 +450,85 @@ static void rpt_operands_give_papr_code_and_decision(struct kunit *test)
 		return;
 	expect_decision(test, &d, c->flags, c->lpid, c->pid, c->dstart,
 			c->dend, c->shift);
+}
+
+/*
+ * Iterations of the per-page loop that flushes a process-scoped range
+ * (do_h_rpt_invalidate_prt()): for each page size asked, smallest first,
+ * a range of more than @ceiling pages ends the loop with a PID flush, else
+ * one tlbie per page "for (addr = start; addr < end; addr += size)".
+ * Counting stops at @limit or when the step wraps past 2^64 (the loop
+ * would never end: returns U64_MAX).
+ */
+static u64 rpt_prt_loop_steps(u64 pg_sizes, u64 start, u64 end, u64 ceiling,
+			      u64 limit)
+{
+	static const unsigned int shifts[] = { KHN_SHIFT_4K, KHN_SHIFT_64K,
+					       KHN_SHIFT_2M, KHN_SHIFT_1G };
+	u64 steps = 0, addr;
+	unsigned int i;
+
+	if (start == 0 && end == KHN_RPTI_END_ALL)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(shifts); i++) {
+		if (!(pg_sizes & BIT_ULL(i)))
+			continue;
+		if ((end - start) >> shifts[i] > ceiling)
+			return steps;
+		for (addr = start; addr < end; addr += BIT_ULL(shifts[i])) {
+			if (++steps > limit ||
+			    addr + BIT_ULL(shifts[i]) < addr)
+				return U64_MAX;
+		}
+	}
+	return steps;
+}
+
+/*
+ * Issue 8: an L2 (or L1) process-scoped H_RPT_INVALIDATE of the last page
+ * below 2^64 wedged an L0 CPU in do_h_rpt_invalidate_prt().  Every range
+ * khn_rpt_decide() accepts must give that loop a bounded, non-wrapping
+ * walk, whatever the kernel's page ceiling (33 by default).
+ */
+static void rpt_process_range_bounds_per_page_loop(struct kunit *test)
+{
+	static const u64 masks[] = { KHN_RPTI_PAGE_4K, KHN_RPTI_PAGE_64K,
+				     KHN_RPTI_PAGE_2M, KHN_RPTI_PAGE_1G,
+				     KHN_RPTI_PAGE_64K | KHN_RPTI_PAGE_1G };
+	static const u64 starts[] = { 0, SZ_4K_, 0xfffffffffffff000ULL,
+				      0xffffffffc0000000ULL,
+				      0xffffffff80000000ULL,
+				      0xfffffffbfffff000ULL };
+	static const u64 lens[] = { SZ_4K_, 32 * SZ_4K_, SZ_1G_,
+				    SZ_1G_ + SZ_4K_, 32 * SZ_1G_ };
+	struct khn_tlb_decision d;
+	unsigned int m, i, j;
+	u64 steps, end;
+
+	for (m = 0; m < ARRAY_SIZE(masks); m++) {
+		for (i = 0; i < ARRAY_SIZE(starts); i++) {
+			for (j = 0; j <= ARRAY_SIZE(lens); j++) {
+				end = j < ARRAY_SIZE(lens) ?
+				      starts[i] + lens[j] : KHN_RPTI_END_ALL;
+				if (end <= starts[i] && end != KHN_RPTI_END_ALL)
+					continue;
+				KUNIT_ASSERT_EQ(test,
+						khn_rpt_decide(0, KHN_RPTI_TYPE_TLB,
+							       masks[m],
+							       starts[i], end,
+							       &d),
+						KHN_H_SUCCESS);
+				steps = rpt_prt_loop_steps(masks[m], d.start,
+							   d.end, U64_MAX,
+							   1000);
+				KUNIT_EXPECT_LE_MSG(test, steps,
+						    4ULL * KHN_RPT_PROCESS_PAGES_MAX,
+						    "mask %#llx [%#llx, %#llx) decided [%#llx, %#llx)",
+						    masks[m], starts[i], end,
+						    d.start, d.end);
+			}
+		}
+	}
 }
 
 static void rpt_refusal_leaves_decision_untouched(struct kunit *test)
@@ -873,6 +980,7 @@ static struct kunit_case tlbinv_test_cases[] = {
 	KUNIT_CASE_PARAM(rpt_operands_give_papr_code_and_decision,
 			 rpt_gen_params),
 	KUNIT_CASE(rpt_refusal_leaves_decision_untouched),
+	KUNIT_CASE(rpt_process_range_bounds_per_page_loop),
 	{}
 };
 
