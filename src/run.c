@@ -301,6 +301,7 @@ long khn_h_enter_nested(struct kvm_vcpu *vcpu)
 	req.dawrx0 = gs.hv.dawrx0;
 	req.dawrx1 = gs.hv.dawrx1;
 	req.ciabr = gs.hv.ciabr;
+	req.ppr = gs.hv.ppr;
 	rc = khn_sanitise_entry(&l1, &req, &out, &log);
 	if (rc != H_SUCCESS)
 		goto refused;
@@ -343,6 +344,7 @@ long khn_h_enter_nested(struct kvm_vcpu *vcpu)
 	l2_hv.dawrx0 = out.dawrx0;
 	l2_hv.dawrx1 = out.dawrx1;
 	l2_hv.ciabr = out.ciabr;
+	l2_hv.ppr = out.ppr;
 	khn_hv_load(vcpu, &l2_hv);
 
 	r = khn_run_l2(vcpu, l2, hdec_exp, out.lpcr);
