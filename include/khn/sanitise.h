@@ -163,6 +163,7 @@ u64 khn_sanitise_msr(u64 msr, struct khn_check_log *log);
 u64 khn_sanitise_pcr(u64 l1_pcr, u64 pcr, struct khn_check_log *log);
 u64 khn_sanitise_amor(u64 amor, struct khn_check_log *log);
 u64 khn_sanitise_ppr(u64 ppr, struct khn_check_log *log);
+bool khn_exit_hfac_is_l1s(u64 hfscr, u64 hfscr_permitted, u64 l1_hfscr);
 
 /* Groups */
 long khn_check_entry_tm(const struct khn_l1_ctx *l1, u64 l2_msr,

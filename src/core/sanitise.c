@@ -402,6 +402,31 @@ u64 khn_sanitise_exit_hfscr(u64 req_hfscr, u64 hw_hfscr, bool fac_exit)
 EXPORT_SYMBOL_IF_KUNIT(khn_sanitise_exit_hfscr);
 
 /**
+ * khn_exit_hfac_is_l1s() - whether L1 handles an L2's facility exit
+ * @hfscr:	the HFSCR at exit; its cause field names the facility
+ * @hfscr_permitted: the facilities L0 permits this L1 vCPU
+ * @l1_hfscr:	the HFSCR L1 asked for its L2
+ *
+ * L1 sees a facility-unavailable exit only for a facility L0 gives it and
+ * it withheld from its L2; anything else means nothing to L1 (L0 becomes
+ * an emulation assist).  The cause field is 8 bits wide and, on an exit
+ * that did not set it (an HV softpatch), holds whatever L1 wrote: a cause
+ * that names no facility bit (64 or more) is never L1's.
+ *
+ * Return: true when the exit goes to L1 as a facility-unavailable one.
+ */
+bool khn_exit_hfac_is_l1s(u64 hfscr, u64 hfscr_permitted, u64 l1_hfscr)
+{
+	u64 cause = FIELD_GET(KHN_HFSCR_INTR_CAUSE, hfscr);
+
+	if (cause >= 64)	/* BIT_ULL(cause) would be undefined */
+		return false;
+	return (hfscr_permitted & BIT_ULL(cause)) &&
+	       !(l1_hfscr & BIT_ULL(cause));
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_exit_hfac_is_l1s);
+
+/**
  * khn_sanitise_exit_l1_msr() - L1's MSR when H_ENTER_NESTED returns
  * @l1_msr:	L1's MSR at the hypercall
  * @l2_msr:	the L2's MSR at exit

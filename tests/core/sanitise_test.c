@@ -568,6 +568,33 @@ static void exit_hfscr_shows_l1_only_its_own_bits(struct kunit *test)
 			c->want);
 }
 
+/*
+ * Issue 8: on an HV softpatch exit the cause field is whatever L1 wrote
+ * in its L2's HFSCR (8 bits), and BIT_ULL(cause) was computed for causes
+ * past 63.  Only a facility L0 permits and L1 withheld goes to L1.
+ */
+static void exit_hfac_cause_beyond_63_is_never_l1s(struct kunit *test)
+{
+	static const unsigned int bad[] = { 64, 65, 100, 127, 128, 129, 192,
+					    255 };
+	unsigned int i;
+
+	KUNIT_EXPECT_TRUE(test, khn_exit_hfac_is_l1s(CAUSE(FAC(KHN_HFSCR_TM)),
+						     PERMITTED, KHN_HFSCR_FP));
+	KUNIT_EXPECT_TRUE(test, khn_exit_hfac_is_l1s(CAUSE(0), PERMITTED, 0));
+	/* L1 gave its L2 the facility: the trap is not L1's doing */
+	KUNIT_EXPECT_FALSE(test, khn_exit_hfac_is_l1s(CAUSE(FAC(KHN_HFSCR_TM)),
+						      PERMITTED,
+						      KHN_HFSCR_TM));
+	/* L0 does not give L1 the facility: nothing L1 can act on */
+	KUNIT_EXPECT_FALSE(test, khn_exit_hfac_is_l1s(CAUSE(FAC(KHN_HFSCR_MSGP)),
+						      PERMITTED, 0));
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_FALSE_MSG(test, khn_exit_hfac_is_l1s(CAUSE(bad[i]),
+								  ~0ULL, 0),
+				       "cause %u", bad[i]);
+}
+
 struct exit_msr_case {
 	const char *desc;
 	u64 l1, l2, want;
@@ -664,6 +691,7 @@ static struct kunit_case sanitise_test_cases[] = {
 	KUNIT_CASE_PARAM(exit_l1_msr_follows_l2_transaction,
 			 exit_msr_gen_params),
 	KUNIT_CASE(exit_never_leaks_l0_state),
+	KUNIT_CASE(exit_hfac_cause_beyond_63_is_never_l1s),
 	{}
 };
 
