@@ -312,8 +312,13 @@ long khn_h_enter_nested(struct kvm_vcpu *vcpu)
 	rc = H_PARAMETER;
 	l2 = khn_l2_get(vm, gs.hv.lpid, true);
 	if (IS_ERR(l2)) {
-		pr_warn_ratelimited("no nested guest for L1 LPID %u: %ld\n",
-				    gs.hv.lpid, PTR_ERR(l2));
+		if (PTR_ERR(l2) == -ENOSPC)
+			pr_warn_ratelimited("VM %u: L1 LPID %u refused: L1 has max_l2_per_l1=%u nested guests\n",
+					    vm->id, gs.hv.lpid,
+					    READ_ONCE(vm->guests.max_live));
+		else
+			pr_warn_ratelimited("no nested guest for L1 LPID %u: %ld\n",
+					    gs.hv.lpid, PTR_ERR(l2));
 		goto refused;
 	}
 	if (!READ_ONCE(l2->pate_ok)) {

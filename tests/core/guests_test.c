@@ -219,6 +219,50 @@ static void lpids_past_4095_are_refused_before_use(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, khn_guests_count(&c->g), 2);
 }
 
+/*
+ * Issue 8: one L1 could take every host LPID.  Past the table's limit a
+ * new guest is refused with -ENOSPC before an LPID is taken; existing
+ * guests are still found; an unlinked guest counts until its last put
+ * (it still holds its LPID).
+ */
+static void limit_refuses_a_new_guest_before_taking_an_lpid(struct kunit *test)
+{
+	struct guests_ctx *c = test->priv;
+	struct khn_guest *a, *b, *gp;
+
+	KUNIT_EXPECT_EQ(test, c->g.max_live, KHN_GUESTS_MAX);
+	khn_guests_set_limit(&c->g, KHN_GUESTS_MAX + 1);
+	KUNIT_EXPECT_EQ(test, c->g.max_live, KHN_GUESTS_MAX);
+	khn_guests_set_limit(&c->g, 2);
+
+	a = khn_guest_get(&c->g, 10, true);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(a));
+	b = khn_guest_get(&c->g, 20, true);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(b));
+	KUNIT_EXPECT_PTR_EQ(test, khn_guest_get(&c->g, 30, true),
+			    ERR_PTR(-ENOSPC));
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->f.allocs), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->g.nr_live), 2);
+	KUNIT_EXPECT_EQ(test, khn_guests_count(&c->g), 2);
+
+	/* The guests L1 has are still its own */
+	gp = khn_guest_get(&c->g, 20, true);
+	KUNIT_EXPECT_PTR_EQ(test, gp, b);
+	khn_guest_put(gp);
+
+	/* Unlinked but referenced: its LPID is still taken */
+	KUNIT_EXPECT_EQ(test, khn_guest_remove(&c->g, 20), 0);
+	KUNIT_EXPECT_PTR_EQ(test, khn_guest_get(&c->g, 30, true),
+			    ERR_PTR(-ENOSPC));
+	khn_guest_put(b);
+	gp = khn_guest_get(&c->g, 30, true);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(gp));
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->f.allocs), 3);
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->f.live), 2);
+	khn_guest_put(gp);
+	khn_guest_put(a);
+}
+
 static void last_put_returns_shadow_lpid_and_payload(struct kunit *test)
 {
 	struct guests_ctx *c = test->priv;
@@ -545,6 +589,7 @@ static struct kunit_case guests_test_cases[] = {
 	KUNIT_CASE(get_creates_then_finds_the_same_guest),
 	KUNIT_CASE(get_without_create_finds_nothing),
 	KUNIT_CASE(lpids_past_4095_are_refused_before_use),
+	KUNIT_CASE(limit_refuses_a_new_guest_before_taking_an_lpid),
 	KUNIT_CASE(last_put_returns_shadow_lpid_and_payload),
 	KUNIT_CASE(alloc_failure_leaves_nothing_behind),
 	KUNIT_CASE(init_failure_gives_the_lpid_back),
