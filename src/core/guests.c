@@ -11,6 +11,7 @@
 #include <linux/export.h>
 #include <linux/list.h>
 #include <linux/minmax.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 
@@ -238,6 +239,7 @@ EXPORT_SYMBOL_IF_KUNIT(khn_guest_remove);
  * each guest on it is kept alive by the table's reference, so nothing a
  * callback (or another thread) does to the table can free an entry under
  * the walk.  Guests created meanwhile (by @fn or others) stay linked.
+ * Reschedules between guests: may sleep.
  *
  * Return: the number of guests unlinked.
  */
@@ -263,6 +265,8 @@ unsigned int khn_guests_remove_all(struct khn_guests *g, khn_guest_fn fn,
 		if (fn)
 			fn(gp, arg);
 		khn_guest_put(gp);
+		/* Each put may tear down a whole shadow tree */
+		cond_resched();
 	}
 	return n;
 }
