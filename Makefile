@@ -69,8 +69,9 @@ $(BUILD)/l2-workload: tests/e2e/l2-workload.c
 	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -static -o $@ $<
 
 # The fake L1 of tests/l1sim (scripts/kunit/ppc --l1sim builds its own copy).
-L1SIM_SRC := tests/l1sim/l1sim.c tests/l1sim/guest.S
-$(BUILD)/l1sim: $(L1SIM_SRC) tests/l1sim/guest.h uapi/khn/papr.h uapi/khn/hv_guest_state.h
+L1SIM_SRC := tests/l1sim/l1sim.c tests/l1sim/harness.c tests/l1sim/guest.S
+$(BUILD)/l1sim: $(L1SIM_SRC) tests/l1sim/harness.h tests/l1sim/guest.h uapi/khn/papr.h \
+		uapi/khn/hv_guest_state.h
 	@mkdir -p $(BUILD)
 	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -static -Iuapi -o $@ $(L1SIM_SRC)
 

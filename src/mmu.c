@@ -471,20 +471,6 @@ static struct khn_shadow *khn_tree_of(void *arg, u32 lpid)
 	return l2 ? &l2->sh : NULL;
 }
 
-/*
- * The 4K-aligned span of [@gpa, @gpa + @size) rounded out to @align (a
- * power of two), or false if it wraps or is empty.
- */
-static bool khn_l1_span(u64 gpa, u64 size, u64 align, u64 *start, u64 *end)
-{
-	align = max_t(u64, align, SZ_4K);
-	if (!size || gpa + size < gpa || !is_power_of_2(align))
-		return false;
-	*start = round_down(gpa, align);
-	*end = round_up(gpa + size, align);
-	return *end > *start;
-}
-
 /**
  * khn_rmap_drop_range() - L1's mapping of an L1-real range is going away
  * @kvm:	the L1 VM; kvm->mmu_lock held
@@ -504,7 +490,7 @@ void khn_rmap_drop_range(struct kvm *kvm, u64 gpa, u64 hpa, u64 size)
 	long n;
 
 	lockdep_assert_held(&kvm->mmu_lock);
-	if (!vm || !khn_l1_span(gpa, size, SZ_4K, &start, &end))
+	if (!vm || !khn_rmap_l1_span(gpa, size, PAGE_SIZE, &start, &end))
 		return;
 	before = vm->nrmap.bytes;
 	n = khn_rmap_unmap_l1(&vm->nrmap, start, end, &trees);
@@ -517,7 +503,8 @@ void khn_rmap_drop_range(struct kvm *kvm, u64 gpa, u64 hpa, u64 size)
  * khn_rmap_rc() - R/C bits changed on L1's mapping of an L1-real range
  * @kvm:	the L1 VM; kvm->mmu_lock held
  * @gpa:	an L1-real address in the mapping
- * @nbytes:	bytes of the mapping (its page size)
+ * @nbytes:	bytes of the mapping (1 << its shift; kvm-hv gives 1 for a
+ *		base page)
  * @clr:	R/C bits cleared
  * @set:	R/C bits set
  */
@@ -528,7 +515,7 @@ void khn_rmap_rc(struct kvm *kvm, u64 gpa, u64 nbytes, u64 clr, u64 set)
 	u64 start, end;
 
 	lockdep_assert_held(&kvm->mmu_lock);
-	if (!vm || !khn_l1_span(gpa, nbytes, nbytes, &start, &end))
+	if (!vm || !khn_rmap_l1_span(gpa, nbytes, PAGE_SIZE, &start, &end))
 		return;
 	khn_rmap_rc_l1(&vm->nrmap, start, end, clr, set, &trees);
 }

@@ -43,5 +43,6 @@ long khn_rmap_unmap_l1(struct khn_nrmap *rm, u64 start, u64 end,
 		       const struct khn_rmap_trees *trees);
 long khn_rmap_rc_l1(struct khn_nrmap *rm, u64 start, u64 end, u64 clr,
 		    u64 set, const struct khn_rmap_trees *trees);
+bool khn_rmap_l1_span(u64 gpa, u64 nbytes, u64 base, u64 *start, u64 *end);
 
 #endif /* _KHN_RMAP_H */

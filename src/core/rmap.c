@@ -14,6 +14,8 @@
 #include <linux/bits.h>
 #include <linux/errno.h>
 #include <linux/export.h>
+#include <linux/log2.h>
+#include <linux/minmax.h>
 #include <linux/sizes.h>
 #include <kunit/visibility.h>
 
@@ -179,3 +181,33 @@ long khn_rmap_rc_l1(struct khn_nrmap *rm, u64 start, u64 end, u64 clr,
 	return n < 0 ? n : w.done;
 }
 EXPORT_SYMBOL_IF_KUNIT(khn_rmap_rc_l1);
+
+/**
+ * khn_rmap_l1_span() - the L1-real range one of L0's mappings covers
+ * @gpa:	an L1-real address inside the mapping
+ * @nbytes:	its size as kvm-hv reports it: 1 << shift of the leaf, where
+ *		shift 0 stands for a base page, so anything below @base
+ * @base:	L0's base page size (a power of two, at least 4K)
+ * @start:	set to the mapping's first L1-real address
+ * @end:	set to one past its last
+ *
+ * kvm-hv's dirty-log harvest reports a base page as 1 byte: taken
+ * literally, only the first 4K of a 64K page would have its shadows'
+ * C cleared, and L2 stores to the rest of the page would go unlogged.
+ *
+ * Return: false for a size that is not a power of two or a range that
+ * wraps or passes 2^52 (L1-real addresses are below it as L2-real ones
+ * are), true with [@start, @end) otherwise.
+ */
+bool khn_rmap_l1_span(u64 gpa, u64 nbytes, u64 base, u64 *start, u64 *end)
+{
+	u64 size = max3(nbytes, base, (u64)SZ_4K);
+
+	if (!is_power_of_2(size) || !is_power_of_2(base) ||
+	    size > KHN_SHADOW_VA_END)
+		return false;
+	*start = round_down(gpa, size);
+	*end = *start + size;
+	return *end > *start && *end <= KHN_SHADOW_VA_END;
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_rmap_l1_span);

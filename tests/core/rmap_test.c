@@ -330,6 +330,64 @@ static void rc_walk_clears_c_in_the_leaf_of_the_page(struct kunit *test)
 					     rt_trees(fx)), -EINVAL);
 }
 
+/*
+ * A dirty-log harvest of one 64K base page, reported by kvm-hv as 1 byte:
+ * every 4K shadow leaf made from the page loses C, not only the first,
+ * so the L2's next store to any of them faults and is logged.
+ */
+static void harvest_of_a_base_page_clears_c_in_all_its_leaves(struct kunit *test)
+{
+	static const u64 l1[] = { 0x30000, 0x32000, 0x3f000, 0x40000 };
+	struct rmap_fx *fx = test->priv;
+	u64 start, end, pte;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(l1); i++)
+		rt_map(test, SZ_2M + i * SZ_4K, l1[i], KHN_SHIFT_4K);
+	KUNIT_ASSERT_TRUE(test, khn_rmap_l1_span(0x30000, 1, SZ_64K, &start,
+						 &end));
+	KUNIT_EXPECT_EQ(test, start, 0x30000ULL);
+	KUNIT_EXPECT_EQ(test, end, 0x40000ULL);
+	KUNIT_EXPECT_EQ(test, khn_rmap_rc_l1(&fx->rm, start, end, KHN_RPTE_C,
+					     0, rt_trees(fx)), 3L);
+	for (i = 0; i < ARRAY_SIZE(l1); i++) {
+		KUNIT_ASSERT_EQ(test, khn_shadow_lookup(&fx->sh,
+							SZ_2M + i * SZ_4K,
+							&pte, NULL, NULL), 0);
+		/* the page after the harvested one keeps its C */
+		KUNIT_EXPECT_EQ_MSG(test, !!(pte & KHN_RPTE_C), i == 3,
+				    "leaf of L1 %llx", l1[i]);
+	}
+}
+
+/* The span of a mapping kvm-hv reports: rounded out to its size. */
+static void l1_span_is_the_whole_mapping(struct kunit *test)
+{
+	u64 start = 1, end = 1;
+
+	KUNIT_EXPECT_TRUE(test, khn_rmap_l1_span(SZ_2M + 0x1234, SZ_2M,
+						 SZ_64K, &start, &end));
+	KUNIT_EXPECT_EQ(test, start, (u64)SZ_2M);
+	KUNIT_EXPECT_EQ(test, end, 2ULL * SZ_2M);
+	KUNIT_EXPECT_TRUE(test, khn_rmap_l1_span(0x5000, 1, SZ_4K, &start,
+						 &end));
+	KUNIT_EXPECT_EQ(test, start, 0x5000ULL);
+	KUNIT_EXPECT_EQ(test, end, 0x6000ULL);
+	KUNIT_EXPECT_TRUE(test, khn_rmap_l1_span(KHN_SHADOW_VA_END - SZ_4K,
+						 SZ_64K, SZ_64K, &start, &end));
+	KUNIT_EXPECT_EQ(test, end, KHN_SHADOW_VA_END);
+	/* not a power of two, past 2^52, a bad base: nothing */
+	KUNIT_EXPECT_FALSE(test, khn_rmap_l1_span(0, 3 * SZ_64K, SZ_64K,
+						  &start, &end));
+	KUNIT_EXPECT_FALSE(test, khn_rmap_l1_span(KHN_SHADOW_VA_END + SZ_4K,
+						  SZ_64K, SZ_64K, &start,
+						  &end));
+	KUNIT_EXPECT_FALSE(test, khn_rmap_l1_span(~0ULL, SZ_1G, SZ_64K,
+						  &start, &end));
+	KUNIT_EXPECT_FALSE(test, khn_rmap_l1_span(0, 1, 3 * SZ_4K, &start,
+						  &end));
+}
+
 /* ---- the auditor: each rule seen when broken, and only then ---- */
 
 /**
@@ -478,6 +536,8 @@ static struct kunit_case rmap_test_cases[] = {
 	KUNIT_CASE(collapse_and_range_unmap_take_entries_along),
 	KUNIT_CASE(rmap_is_bounded_by_what_is_mapped),
 	KUNIT_CASE(rc_walk_clears_c_in_the_leaf_of_the_page),
+	KUNIT_CASE(harvest_of_a_base_page_clears_c_in_all_its_leaves),
+	KUNIT_CASE(l1_span_is_the_whole_mapping),
 	KUNIT_CASE_PARAM(audit_names_the_broken_rule, audit_gen_params),
 	KUNIT_CASE(audit_keeps_the_first_violations_only),
 	KUNIT_CASE(audit_refuses_missing_ops),
