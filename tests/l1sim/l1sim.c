@@ -672,6 +672,36 @@ static void t_big_endian(bool in_tree)
 }
 
 /* The whole single-VM sequence. */
+/*
+ * Module mode, after the groups that ran L2s: the shadow auditor over the
+ * VM's shadow trees finds no violation, checked at least one leaf (one
+ * more L2 store first makes sure there is one) and pairs every leaf with
+ * one nested-rmap entry.
+ */
+static void t_auditor(struct vm *vm)
+{
+	const u64 val = 0xa0d170000000000aULL;
+	struct audit a;
+	struct l2 s;
+	int n;
+
+	group_begin("auditor-clean");
+	expect_rc(vm, "an L2 store before the audit",
+		  l2_call(vm, &s, L2_OFF(l2_rw), L2_DATA + 0x40, val, 0), TRAP_SYSCALL);
+	n = audit_read(0, &a);
+	if (check(n == 1, "one audit file (" AUDIT_DIR "/vm-%d-*/audit) read: %d %s",
+		  getpid(), n, a.first)) {
+		out("#   leaves=%ld violations=%ld trees=%ld rmap_entries=%ld",
+		    a.leaves, a.violations, a.trees, a.rmap_entries);
+		check(a.violations == 0, "violations=%ld, want 0 (first: %s)", a.violations,
+		      a.first);
+		check(a.leaves > 0, "leaves=%ld, want > 0", a.leaves);
+		check(a.rmap_entries == a.leaves, "rmap_entries=%ld, want leaves=%ld",
+		      a.rmap_entries, a.leaves);
+	}
+	group_end();
+}
+
 static void scenario(u64 nr_cpus)
 {
 	struct vm vm;
@@ -696,6 +726,8 @@ static void scenario(u64 nr_cpus)
 		t_2m(&vm);
 		t_rc(&vm);
 		t_copy_bad(&vm);
+		if (!strcmp(mode, "module"))
+			t_auditor(&vm);
 	}
 	vm_close(&vm);
 	t_not_nested();
