@@ -1684,11 +1684,15 @@ static int watchdog(pid_t pid)
 		r = waitpid(pid, &status, WNOHANG);
 		if (r == pid)
 			break;
+		/*
+		 * Signed: the child's clock read on another CPU may be a little
+		 * ahead of ours (each emulated CPU has its own timebase).
+		 */
 		t0 = __atomic_load_n(&sh->step_t0, __ATOMIC_SEQ_CST);
-		if (t0 && now_ms() - t0 > (u64)hang_s * 1000) {
+		if (t0 && (long long)(now_ms() - t0) > (long long)hang_s * 1000) {
 			sh->st[sh->ep].hangs++;
-			out("# HANG %s step %ld (seed 0x%llx): no return in %d s [op: %s]",
-			    ep_name[sh->ep], sh->step, seed, hang_s, sh->desc);
+			out("# HANG %s step %ld (seed 0x%llx): no return in %lld ms [op: %s]",
+			    ep_name[sh->ep], sh->step, seed, (long long)(now_ms() - t0), sh->desc);
 			kill(pid, SIGKILL);
 			hung = true;
 			break;
