@@ -110,6 +110,8 @@ static void khn_apply(struct khn_vm *vm, const struct khn_tlb_decision *d)
 			continue;
 		khn_apply_l2(l2, d);
 		khn_l2_put(l2);
+		/* Up to max_l2_per_l1 trees; no lock is held here */
+		cond_resched();
 	}
 }
 

@@ -301,6 +301,7 @@ long khn_h_enter_nested(struct kvm_vcpu *vcpu)
 	req.dawrx0 = gs.hv.dawrx0;
 	req.dawrx1 = gs.hv.dawrx1;
 	req.ciabr = gs.hv.ciabr;
+	req.ppr = gs.hv.ppr;
 	rc = khn_sanitise_entry(&l1, &req, &out, &log);
 	if (rc != H_SUCCESS)
 		goto refused;
@@ -311,8 +312,13 @@ long khn_h_enter_nested(struct kvm_vcpu *vcpu)
 	rc = H_PARAMETER;
 	l2 = khn_l2_get(vm, gs.hv.lpid, true);
 	if (IS_ERR(l2)) {
-		pr_warn_ratelimited("no nested guest for L1 LPID %u: %ld\n",
-				    gs.hv.lpid, PTR_ERR(l2));
+		if (PTR_ERR(l2) == -ENOSPC)
+			pr_warn_ratelimited("VM %u: L1 LPID %u refused: L1 has max_l2_per_l1=%u nested guests\n",
+					    vm->id, gs.hv.lpid,
+					    READ_ONCE(vm->guests.max_live));
+		else
+			pr_warn_ratelimited("no nested guest for L1 LPID %u: %ld\n",
+					    gs.hv.lpid, PTR_ERR(l2));
 		goto refused;
 	}
 	if (!READ_ONCE(l2->pate_ok)) {
@@ -343,6 +349,7 @@ long khn_h_enter_nested(struct kvm_vcpu *vcpu)
 	l2_hv.dawrx0 = out.dawrx0;
 	l2_hv.dawrx1 = out.dawrx1;
 	l2_hv.ciabr = out.ciabr;
+	l2_hv.ppr = out.ppr;
 	khn_hv_load(vcpu, &l2_hv);
 
 	r = khn_run_l2(vcpu, l2, hdec_exp, out.lpcr);
@@ -412,11 +419,10 @@ static int khn_l2_rpt_invalidate(struct kvm_vcpu *vcpu)
 /* HFAC: L1 sees it only for a facility it withheld, else an HEAI. */
 static int khn_exit_hfac(struct kvm_vcpu *vcpu, struct khn_stats *st)
 {
-	u64 cause = vcpu->arch.hfscr >> 56;
 	ppc_inst_t inst;
 
-	if ((vcpu->arch.hfscr_permitted & BIT_ULL(cause)) &&
-	    !(vcpu->arch.nested_hfscr & BIT_ULL(cause))) {
+	if (khn_exit_hfac_is_l1s(vcpu->arch.hfscr, vcpu->arch.hfscr_permitted,
+				 vcpu->arch.nested_hfscr)) {
 		khn_stat_inc(st, KHN_STAT_EXIT_HFAC);
 		return RESUME_HOST;
 	}
@@ -426,6 +432,29 @@ static int khn_exit_hfac(struct kvm_vcpu *vcpu, struct khn_stats *st)
 		return RESUME_GUEST;	/* fetch failed: let the L2 retry */
 	vcpu->arch.emul_inst = ppc_inst_val(inst);
 	return RESUME_HOST;
+}
+
+/*
+ * HV softpatch: on POWER9 the TM instructions that the core cannot run in
+ * the L2's TM state trap to L0, with the instruction in HEIR.  kvm-hv
+ * emulates them for its own guests; an L2 using TM (its MSR has TM on, or
+ * a transaction is active or suspended) gets the same emulation.  Anything
+ * the emulation does not take goes the facility-unavailable way, as in
+ * kvm-hv.
+ */
+static int khn_exit_softpatch(struct kvm_vcpu *vcpu, struct khn_stats *st)
+{
+#ifdef CONFIG_PPC_TRANSACTIONAL_MEM
+	u64 msr = vcpu->arch.shregs.msr;
+	int r;
+
+	if ((msr & MSR_TM) || MSR_TM_ACTIVE(msr)) {
+		r = kvmhv_p9_tm_emulation(vcpu);
+		if (r != -1)
+			return r;
+	}
+#endif
+	return khn_exit_hfac(vcpu, st);
 }
 
 /**
@@ -494,6 +523,7 @@ int khn_nested_exit(struct kvm_vcpu *vcpu)
 			vcpu->arch.fault_dsisr |= DSISR_ISSTORE;
 		return khn_nested_page_fault(vcpu);
 	case BOOK3S_INTERRUPT_HV_SOFTPATCH:
+		return khn_exit_softpatch(vcpu, st);
 	case BOOK3S_INTERRUPT_H_FAC_UNAVAIL:
 		return khn_exit_hfac(vcpu, st);
 	case BOOK3S_INTERRUPT_HV_RM_HARD:

@@ -9,6 +9,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kvm_host.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
@@ -18,6 +19,17 @@
 #include <asm/mmu.h>
 
 #include "khn/vm.h"
+
+/*
+ * Each nested guest holds one of the host's LPIDs (POWER9: 4096, shared
+ * by every VM): one L1 may hold at most this many at once, so that its
+ * L2s never starve the host of LPIDs for other VMs.  Read when a VM is
+ * created.
+ */
+static unsigned int max_l2_per_l1 = 256;
+module_param(max_l2_per_l1, uint, 0644);
+MODULE_PARM_DESC(max_l2_per_l1,
+		 "most nested guests one L1 VM may have at once (default 256, at most 4096); for VMs created afterwards");
 
 static LIST_HEAD(khn_vms);
 static DEFINE_SPINLOCK(khn_vms_lock);
@@ -150,6 +162,7 @@ int khn_vm_create(struct kvm *kvm)
 	vm->guests_ops.release = khn_l2_release;
 	vm->guests_ops.ctx = vm;
 	khn_guests_init(&vm->guests, &vm->guests_ops);
+	khn_guests_set_limit(&vm->guests, READ_ONCE(max_l2_per_l1));
 	xa_init(&vm->by_shadow);
 	khn_nrmap_init(&vm->nrmap);
 	mutex_init(&vm->ptcr_lock);
@@ -212,7 +225,8 @@ unsigned int khn_vm_drop_all(struct khn_vm *vm)
  * @create:	create it if absent
  *
  * Return: the guest, or ERR_PTR(-EINVAL) for an LPID out of range,
- * ERR_PTR(-ENOENT) if absent and not created, or the creation's error.
+ * ERR_PTR(-ENOENT) if absent and not created, ERR_PTR(-ENOSPC) past the
+ * max_l2_per_l1 limit, or the creation's error.
  */
 struct khn_l2 *khn_l2_get(struct khn_vm *vm, u32 l1_lpid, bool create)
 {

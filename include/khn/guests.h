@@ -66,11 +66,14 @@ struct khn_guests_ops {
  * @ops:	shadow LPIDs and payload
  * @nr_live:	guests allocated and not yet freed: in the table, or
  *		unlinked but still referenced
+ * @max_live:	most guests @nr_live may count (each holds a shadow LPID
+ *		of the host's); see khn_guests_set_limit()
  */
 struct khn_guests {
 	struct xarray xa;
 	const struct khn_guests_ops *ops;
 	atomic_t nr_live;
+	unsigned int max_live;
 };
 
 /**
@@ -97,6 +100,7 @@ struct khn_guest {
 };
 
 void khn_guests_init(struct khn_guests *g, const struct khn_guests_ops *ops);
+void khn_guests_set_limit(struct khn_guests *g, unsigned int max);
 void khn_guests_destroy(struct khn_guests *g);
 struct khn_guest *khn_guest_get(struct khn_guests *g, unsigned long l1_lpid,
 				bool create);

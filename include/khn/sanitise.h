@@ -40,6 +40,7 @@
  * @KHN_RULE_MSR:	L2 runs with ME set, HV and S clear
  * @KHN_RULE_PCR:	no newer architecture than L1's; reserved bits set
  * @KHN_RULE_AMOR:	AMOR is all ones whatever L1 asks
+ * @KHN_RULE_PPR:	PPR[PRI] no higher than a privileged guest may set
  * @KHN_RULE_NR:	number of values above
  */
 enum khn_rule {
@@ -53,6 +54,7 @@ enum khn_rule {
 	KHN_RULE_MSR,
 	KHN_RULE_PCR,
 	KHN_RULE_AMOR,
+	KHN_RULE_PPR,
 	KHN_RULE_NR,
 };
 
@@ -83,6 +85,7 @@ struct khn_check_log {
  * @dawrx0:	data address watchpoint extension 0
  * @dawrx1:	data address watchpoint extension 1
  * @ciabr:	completed instruction address breakpoint
+ * @ppr:	program priority register
  *
  * On entry: what L1 asked for, or what L0 will load.  On exit: what the
  * hardware held, or what L1 reads back.  CPU byte order.
@@ -96,6 +99,7 @@ struct khn_l2_regs {
 	u64 dawrx0;
 	u64 dawrx1;
 	u64 ciabr;
+	u64 ppr;
 };
 
 /**
@@ -158,6 +162,8 @@ u64 khn_sanitise_ciabr(u64 ciabr, struct khn_check_log *log);
 u64 khn_sanitise_msr(u64 msr, struct khn_check_log *log);
 u64 khn_sanitise_pcr(u64 l1_pcr, u64 pcr, struct khn_check_log *log);
 u64 khn_sanitise_amor(u64 amor, struct khn_check_log *log);
+u64 khn_sanitise_ppr(u64 ppr, struct khn_check_log *log);
+bool khn_exit_hfac_is_l1s(u64 hfscr, u64 hfscr_permitted, u64 l1_hfscr);
 
 /* Groups */
 long khn_check_entry_tm(const struct khn_l1_ctx *l1, u64 l2_msr,

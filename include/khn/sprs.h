@@ -83,6 +83,15 @@
 #define KHN_DAWRX_KERNEL	BIT_ULL(1)		/* 62: match privileged */
 #define KHN_DAWRX_USER		BIT_ULL(0)		/* 63: match problem state */
 
+/*
+ * PPR: the thread priority PRI (11:13).  A privileged (non-hypervisor)
+ * program can set at most "high" (6); "very high" (7) is the
+ * hypervisor's.
+ */
+#define KHN_PPR_PRI		GENMASK_ULL(52, 50)	/* 11:13 */
+#define KHN_PPR_PRI_HIGH	6ULL
+#define KHN_PPR_PRI_VERY_HIGH	7ULL
+
 /* CIABR: PRIV (62:63) selects the privilege state that matches; 0 = none */
 #define KHN_CIABR_PRIV		GENMASK_ULL(1, 0)
 #define KHN_CIABR_PRIV_USER	1ULL

@@ -10,6 +10,8 @@
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/list.h>
+#include <linux/minmax.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 
@@ -25,8 +27,26 @@ void khn_guests_init(struct khn_guests *g, const struct khn_guests_ops *ops)
 	xa_init(&g->xa);
 	g->ops = ops;
 	atomic_set(&g->nr_live, 0);
+	g->max_live = KHN_GUESTS_MAX;
 }
 EXPORT_SYMBOL_IF_KUNIT(khn_guests_init);
+
+/**
+ * khn_guests_set_limit() - bound the number of guests of a table
+ * @g:		the table
+ * @max:	most guests alive at once (capped at %KHN_GUESTS_MAX)
+ *
+ * Every guest holds a shadow LPID from the host's allocator, shared by
+ * all VMs: without a bound, one L1 could take them all.  Guests unlinked
+ * but still referenced count until their last put, as their LPID does.
+ * A new guest beyond the limit is refused before any allocation; the
+ * guests already alive are left alone when the limit is lowered.
+ */
+void khn_guests_set_limit(struct khn_guests *g, unsigned int max)
+{
+	WRITE_ONCE(g->max_live, min_t(unsigned int, max, KHN_GUESTS_MAX));
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_guests_set_limit);
 
 /**
  * khn_guests_destroy() - drop every guest and free the table
@@ -62,20 +82,26 @@ static struct khn_guest *guest_new(struct khn_guests *g, u32 l1_lpid)
 	struct khn_guest *gp;
 	int lpid, err;
 
+	/* Counted first, so that racing creators cannot pass the limit */
+	if (atomic_inc_return(&g->nr_live) > READ_ONCE(g->max_live)) {
+		err = -ENOSPC;
+		goto uncount;
+	}
+	err = -ENOMEM;
 	gp = kzalloc(sizeof(*gp), GFP_KERNEL);
 	if (!gp)
-		return ERR_PTR(-ENOMEM);
+		goto uncount;
 	lpid = g->ops->alloc_lpid(g->ops->ctx);
 	if (lpid < 0) {
 		kfree(gp);
-		return ERR_PTR(lpid);
+		err = lpid;
+		goto uncount;
 	}
 	gp->owner = g;
 	gp->l1_lpid = l1_lpid;
 	gp->shadow_lpid = lpid;
 	refcount_set(&gp->ref, 2);
 	INIT_LIST_HEAD(&gp->reap);
-	atomic_inc(&g->nr_live);
 	if (g->ops->init) {
 		err = g->ops->init(g->ops->ctx, gp);
 		if (err) {
@@ -84,6 +110,10 @@ static struct khn_guest *guest_new(struct khn_guests *g, u32 l1_lpid)
 		}
 	}
 	return gp;
+
+uncount:
+	atomic_dec(&g->nr_live);
+	return ERR_PTR(err);
 }
 
 /* The guest at @l1_lpid with a reference taken, or NULL; under xa_lock. */
@@ -111,8 +141,9 @@ static struct khn_guest *guest_find_locked(struct khn_guests *g,
  *
  * Return: the guest, with a reference for the caller to put;
  * ERR_PTR(-EINVAL) if @l1_lpid is not below %KHN_GUESTS_MAX,
- * ERR_PTR(-ENOENT) if there is none and @create is false, or the error of
- * an allocation or of the ops.
+ * ERR_PTR(-ENOENT) if there is none and @create is false, ERR_PTR(-ENOSPC)
+ * if a new guest would pass the table's limit (khn_guests_set_limit()),
+ * or the error of an allocation or of the ops.
  */
 struct khn_guest *khn_guest_get(struct khn_guests *g, unsigned long l1_lpid,
 				bool create)
@@ -208,6 +239,7 @@ EXPORT_SYMBOL_IF_KUNIT(khn_guest_remove);
  * each guest on it is kept alive by the table's reference, so nothing a
  * callback (or another thread) does to the table can free an entry under
  * the walk.  Guests created meanwhile (by @fn or others) stay linked.
+ * Reschedules between guests: may sleep.
  *
  * Return: the number of guests unlinked.
  */
@@ -233,6 +265,8 @@ unsigned int khn_guests_remove_all(struct khn_guests *g, khn_guest_fn fn,
 		if (fn)
 			fn(gp, arg);
 		khn_guest_put(gp);
+		/* Each put may tear down a whole shadow tree */
+		cond_resched();
 	}
 	return n;
 }

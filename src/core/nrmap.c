@@ -20,6 +20,7 @@
 #include <linux/export.h>
 #include <linux/minmax.h>
 #include <linux/overflow.h>
+#include <linux/sched.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -172,15 +173,21 @@ EXPORT_SYMBOL_IF_KUNIT(khn_nrmap_init);
 /**
  * khn_nrmap_destroy() - free every entry
  * @rm:	the map; empty and reusable afterwards
+ *
+ * For VM destroy, when nothing else can reach the map: unlike the other
+ * calls it runs without the caller's lock, and reschedules between
+ * entries (a map can hold millions).  May sleep.
  */
 void khn_nrmap_destroy(struct khn_nrmap *rm)
 {
 	unsigned long index;
 	void *entry;
 
-	xa_for_each(&rm->xa, index, entry)
+	xa_for_each(&rm->xa, index, entry) {
 		if (!xa_is_value(entry))
 			node_free(rm, entry);
+		cond_resched();
+	}
 	xa_destroy(&rm->xa);
 	rm->nr_entries = 0;
 }

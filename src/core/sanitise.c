@@ -6,6 +6,7 @@
  * refused (H_BAD_MODE); every other register is silently clamped.
  */
 
+#include <linux/bitfield.h>
 #include <linux/bits.h>
 #include <linux/export.h>
 #include <kunit/visibility.h>
@@ -25,6 +26,7 @@ static const char * const khn_rule_names[KHN_RULE_NR] = {
 	[KHN_RULE_MSR]		= "msr",
 	[KHN_RULE_PCR]		= "pcr",
 	[KHN_RULE_AMOR]		= "amor",
+	[KHN_RULE_PPR]		= "ppr",
 };
 
 /**
@@ -290,6 +292,29 @@ u64 khn_sanitise_amor(u64 amor, struct khn_check_log *log)
 EXPORT_SYMBOL_IF_KUNIT(khn_sanitise_amor);
 
 /**
+ * khn_sanitise_ppr() - the PPR L0 runs the L2 with
+ * @ppr:	the PPR L1 asks for
+ * @log:	the entry attempt's log
+ *
+ * L0 loads the L2's PPR with mtspr in hypervisor state, where every
+ * priority is allowed.  The L2 is a privileged guest, which could only
+ * raise itself to "high" (6): "very high" (7) is the hypervisor's, and
+ * would let an L2 starve the other threads of its core.  It becomes 6.
+ * The other bits are L1's as written.
+ *
+ * Return: the PPR to load.
+ */
+u64 khn_sanitise_ppr(u64 ppr, struct khn_check_log *log)
+{
+	if (KHN_CC(log, KHN_RULE_PPR, KHN_H_SUCCESS,
+		   FIELD_GET(KHN_PPR_PRI, ppr) > KHN_PPR_PRI_HIGH))
+		ppr = (ppr & ~KHN_PPR_PRI) |
+		      FIELD_PREP(KHN_PPR_PRI, KHN_PPR_PRI_HIGH);
+	return ppr;
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_sanitise_ppr);
+
+/**
  * khn_check_entry_tm() - the refusing rules, in the order L1 sees them
  * @l1:		the L1 vCPU's bounds (its MSR)
  * @l2_msr:	the MSR L1 asks the L2 to run with
@@ -329,6 +354,7 @@ void khn_sanitise_entry_hv(const struct khn_l1_ctx *l1,
 	r.dawrx0 = khn_sanitise_dawrx(req->dawrx0, log);
 	r.dawrx1 = khn_sanitise_dawrx(req->dawrx1, log);
 	r.ciabr = khn_sanitise_ciabr(req->ciabr, log);
+	r.ppr = khn_sanitise_ppr(req->ppr, log);
 	*out = r;
 }
 EXPORT_SYMBOL_IF_KUNIT(khn_sanitise_entry_hv);
@@ -374,6 +400,31 @@ u64 khn_sanitise_exit_hfscr(u64 req_hfscr, u64 hw_hfscr, bool fac_exit)
 	       (hw_hfscr & KHN_HFSCR_INTR_CAUSE);
 }
 EXPORT_SYMBOL_IF_KUNIT(khn_sanitise_exit_hfscr);
+
+/**
+ * khn_exit_hfac_is_l1s() - whether L1 handles an L2's facility exit
+ * @hfscr:	the HFSCR at exit; its cause field names the facility
+ * @hfscr_permitted: the facilities L0 permits this L1 vCPU
+ * @l1_hfscr:	the HFSCR L1 asked for its L2
+ *
+ * L1 sees a facility-unavailable exit only for a facility L0 gives it and
+ * it withheld from its L2; anything else means nothing to L1 (L0 becomes
+ * an emulation assist).  The cause field is 8 bits wide and, on an exit
+ * that did not set it (an HV softpatch), holds whatever L1 wrote: a cause
+ * that names no facility bit (64 or more) is never L1's.
+ *
+ * Return: true when the exit goes to L1 as a facility-unavailable one.
+ */
+bool khn_exit_hfac_is_l1s(u64 hfscr, u64 hfscr_permitted, u64 l1_hfscr)
+{
+	u64 cause = FIELD_GET(KHN_HFSCR_INTR_CAUSE, hfscr);
+
+	if (cause >= 64)	/* BIT_ULL(cause) would be undefined */
+		return false;
+	return (hfscr_permitted & BIT_ULL(cause)) &&
+	       !(l1_hfscr & BIT_ULL(cause));
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_exit_hfac_is_l1s);
 
 /**
  * khn_sanitise_exit_l1_msr() - L1's MSR when H_ENTER_NESTED returns

@@ -14,6 +14,7 @@
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/random.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 #include "khn/guests.h"
@@ -217,6 +218,90 @@ static void lpids_past_4095_are_refused_before_use(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(gp));
 	khn_guest_put(gp);
 	KUNIT_EXPECT_EQ(test, khn_guests_count(&c->g), 2);
+}
+
+/*
+ * Issue 8: one L1 could take every host LPID.  Past the table's limit a
+ * new guest is refused with -ENOSPC before an LPID is taken; existing
+ * guests are still found; an unlinked guest counts until its last put
+ * (it still holds its LPID).
+ */
+static void limit_refuses_a_new_guest_before_taking_an_lpid(struct kunit *test)
+{
+	struct guests_ctx *c = test->priv;
+	struct khn_guest *a, *b, *gp;
+
+	KUNIT_EXPECT_EQ(test, c->g.max_live, KHN_GUESTS_MAX);
+	khn_guests_set_limit(&c->g, KHN_GUESTS_MAX + 1);
+	KUNIT_EXPECT_EQ(test, c->g.max_live, KHN_GUESTS_MAX);
+	khn_guests_set_limit(&c->g, 2);
+
+	a = khn_guest_get(&c->g, 10, true);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(a));
+	b = khn_guest_get(&c->g, 20, true);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(b));
+	KUNIT_EXPECT_PTR_EQ(test, khn_guest_get(&c->g, 30, true),
+			    ERR_PTR(-ENOSPC));
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->f.allocs), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->g.nr_live), 2);
+	KUNIT_EXPECT_EQ(test, khn_guests_count(&c->g), 2);
+
+	/* The guests L1 has are still its own */
+	gp = khn_guest_get(&c->g, 20, true);
+	KUNIT_EXPECT_PTR_EQ(test, gp, b);
+	khn_guest_put(gp);
+
+	/* Unlinked but referenced: its LPID is still taken */
+	KUNIT_EXPECT_EQ(test, khn_guest_remove(&c->g, 20), 0);
+	KUNIT_EXPECT_PTR_EQ(test, khn_guest_get(&c->g, 30, true),
+			    ERR_PTR(-ENOSPC));
+	khn_guest_put(b);
+	gp = khn_guest_get(&c->g, 30, true);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(gp));
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->f.allocs), 3);
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->f.live), 2);
+	khn_guest_put(gp);
+	khn_guest_put(a);
+}
+
+/*
+ * Told of each guest remove_all unlinks: asks for a reschedule, and counts
+ * the times the previous request was served (schedule() clears it) before
+ * this guest's turn.
+ */
+static void ask_resched(struct khn_guest *gp, void *arg)
+{
+	int *served = arg;
+
+	if (served[1] && !test_tsk_need_resched(current))
+		served[0]++;
+	served[1] = 1;
+	set_tsk_need_resched(current);
+}
+
+/*
+ * Issue 8: remove_all looped over every guest of an L1 (and each put may
+ * tear down a whole shadow tree) without a resched point.  The test
+ * kernels are PREEMPT_NONE: only an explicit cond_resched() serves a
+ * reschedule request between two guests.
+ */
+static void remove_all_reschedules_between_guests(struct kunit *test)
+{
+	struct guests_ctx *c = test->priv;
+	struct khn_guest *gp;
+	int served[2] = { 0, 0 };
+	unsigned int i;
+
+	for (i = 0; i < 8; i++) {
+		gp = khn_guest_get(&c->g, i, true);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(gp));
+		khn_guest_put(gp);
+	}
+	KUNIT_EXPECT_EQ(test, khn_guests_remove_all(&c->g, ask_resched, served),
+			8);
+	KUNIT_EXPECT_EQ(test, served[0], 7);
+	cond_resched();
+	KUNIT_EXPECT_FALSE(test, test_tsk_need_resched(current));
 }
 
 static void last_put_returns_shadow_lpid_and_payload(struct kunit *test)
@@ -545,7 +630,9 @@ static struct kunit_case guests_test_cases[] = {
 	KUNIT_CASE(get_creates_then_finds_the_same_guest),
 	KUNIT_CASE(get_without_create_finds_nothing),
 	KUNIT_CASE(lpids_past_4095_are_refused_before_use),
+	KUNIT_CASE(limit_refuses_a_new_guest_before_taking_an_lpid),
 	KUNIT_CASE(last_put_returns_shadow_lpid_and_payload),
+	KUNIT_CASE(remove_all_reschedules_between_guests),
 	KUNIT_CASE(alloc_failure_leaves_nothing_behind),
 	KUNIT_CASE(init_failure_gives_the_lpid_back),
 	KUNIT_CASE(racing_creators_share_one_guest),

@@ -317,6 +317,38 @@ static void amor_is_always_all_ones(struct kunit *test)
 	}
 }
 
+/* ---- PPR ---- */
+
+#define PRI(n)		((u64)(n) << 50)
+
+struct ppr_case {
+	const char *desc;
+	u64 req, want;
+	bool fired;
+};
+
+static const struct ppr_case ppr_cases[] = {
+	{ "pri 0 kept", PRI(0), PRI(0), false },
+	{ "pri 4 (medium) kept", PRI(4), PRI(4), false },
+	{ "pri 6 (high) kept", PRI(6), PRI(6), false },
+	{ "pri 7 (very high) becomes 6", PRI(7), PRI(6), true },
+	{ "pri 7 keeps the other bits", PRI(7) | BIT_ULL(63) | 0xfff,
+	  PRI(6) | BIT_ULL(63) | 0xfff, true },
+	{ "all ones becomes pri 6", ~0ULL, (~0ULL & ~PRI(7)) | PRI(6), true },
+};
+
+CASE_DESC(ppr);
+
+/* Issue 8: L1 could give its L2 PRI 7, the hypervisor's priority */
+static void ppr_pri_is_at_most_what_a_guest_may_set(struct kunit *test)
+{
+	const struct ppr_case *c = test->param_value;
+	struct khn_check_log log = {};
+
+	KUNIT_EXPECT_EQ(test, khn_sanitise_ppr(c->req, &log), c->want);
+	expect_clamped(test, &log, c->fired ? RULE(PPR) : 0);
+}
+
 /* ---- TM ---- */
 
 #define TS_N	KHN_MSR_TS_N
@@ -424,6 +456,7 @@ static void entry_sanitises_every_register(struct kunit *test)
 		.dawrx0 = DAWRX_RW | KHN_DAWRX_HYP,
 		.dawrx1 = DAWRX_RW | KHN_DAWRX_USER,
 		.ciabr = CIABR_ADDR | KHN_CIABR_PRIV_HYPER,
+		.ppr = PRI(7) | 0x1234,
 	};
 	struct khn_l2_regs out;
 	struct khn_check_log log = {};
@@ -438,8 +471,10 @@ static void entry_sanitises_every_register(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, out.dawrx0, DAWRX_RW);
 	KUNIT_EXPECT_EQ(test, out.dawrx1, DAWRX_RW | KHN_DAWRX_USER);
 	KUNIT_EXPECT_EQ(test, out.ciabr, CIABR_ADDR);
+	KUNIT_EXPECT_EQ(test, out.ppr, PRI(6) | 0x1234);
 	expect_clamped(test, &log, RULE(MSR) | RULE(LPCR) | RULE(PCR) |
-		       RULE(AMOR) | RULE(HFSCR) | RULE(DAWRX) | RULE(CIABR));
+		       RULE(AMOR) | RULE(HFSCR) | RULE(DAWRX) | RULE(CIABR) |
+		       RULE(PPR));
 }
 
 static void entry_of_a_clean_request_fires_nothing(struct kunit *test)
@@ -533,6 +568,33 @@ static void exit_hfscr_shows_l1_only_its_own_bits(struct kunit *test)
 			c->want);
 }
 
+/*
+ * Issue 8: on an HV softpatch exit the cause field is whatever L1 wrote
+ * in its L2's HFSCR (8 bits), and BIT_ULL(cause) was computed for causes
+ * past 63.  Only a facility L0 permits and L1 withheld goes to L1.
+ */
+static void exit_hfac_cause_beyond_63_is_never_l1s(struct kunit *test)
+{
+	static const unsigned int bad[] = { 64, 65, 100, 127, 128, 129, 192,
+					    255 };
+	unsigned int i;
+
+	KUNIT_EXPECT_TRUE(test, khn_exit_hfac_is_l1s(CAUSE(FAC(KHN_HFSCR_TM)),
+						     PERMITTED, KHN_HFSCR_FP));
+	KUNIT_EXPECT_TRUE(test, khn_exit_hfac_is_l1s(CAUSE(0), PERMITTED, 0));
+	/* L1 gave its L2 the facility: the trap is not L1's doing */
+	KUNIT_EXPECT_FALSE(test, khn_exit_hfac_is_l1s(CAUSE(FAC(KHN_HFSCR_TM)),
+						      PERMITTED,
+						      KHN_HFSCR_TM));
+	/* L0 does not give L1 the facility: nothing L1 can act on */
+	KUNIT_EXPECT_FALSE(test, khn_exit_hfac_is_l1s(CAUSE(FAC(KHN_HFSCR_MSGP)),
+						      PERMITTED, 0));
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_FALSE_MSG(test, khn_exit_hfac_is_l1s(CAUSE(bad[i]),
+								  ~0ULL, 0),
+				       "cause %u", bad[i]);
+}
+
 struct exit_msr_case {
 	const char *desc;
 	u64 l1, l2, want;
@@ -616,6 +678,8 @@ static struct kunit_case sanitise_test_cases[] = {
 	KUNIT_CASE_PARAM(msr_has_me_set_and_hv_clear, msr_gen_params),
 	KUNIT_CASE_PARAM(pcr_only_adds_restrictions, pcr_gen_params),
 	KUNIT_CASE(amor_is_always_all_ones),
+	KUNIT_CASE_PARAM(ppr_pri_is_at_most_what_a_guest_may_set,
+			 ppr_gen_params),
 	KUNIT_CASE_PARAM(tm_state_refused_with_bad_mode, tm_gen_params),
 	KUNIT_CASE(tm_rules_refuse_on_their_own),
 	KUNIT_CASE(entry_sanitises_every_register),
@@ -627,6 +691,7 @@ static struct kunit_case sanitise_test_cases[] = {
 	KUNIT_CASE_PARAM(exit_l1_msr_follows_l2_transaction,
 			 exit_msr_gen_params),
 	KUNIT_CASE(exit_never_leaks_l0_state),
+	KUNIT_CASE(exit_hfac_cause_beyond_63_is_never_l1s),
 	{}
 };
 

@@ -9,7 +9,8 @@
 	.section .rodata
 	.balign	4
 	.globl	l1_tramp, l1_tramp_end, l1_vec, l1_vec_end
-	.globl	l2_code, l2_rw, l2_load, l2_store, l2_spin, l2_count, l2_code_end
+	.globl	l2_code, l2_rw, l2_load, l2_store, l2_spin, l2_count, l2_hcall
+	.globl	l2_ppr, l2_code_end
 
 l1_tramp:
 	sc	1
@@ -52,6 +53,17 @@ l2_count:
 	addi	8, 8, 1
 	cmpd	8, 9
 	bne	l2_count
+	li	3, MARK_L2
+	sc	1
+	b	.
+l2_hcall:
+	sc	1
+	mr	4, 3
+	li	3, MARK_L2
+	sc	1
+	b	.
+l2_ppr:
+	mfspr	6, 896
 	li	3, MARK_L2
 	sc	1
 	b	.

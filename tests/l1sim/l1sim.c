@@ -681,6 +681,192 @@ static void t_copy_bad(struct vm *vm)
 	group_end();
 }
 
+/* ------------------------------------------------- hostile H_RPT_INVALIDATE --- */
+
+/* asm/hvcall.h, beyond harness.h's */
+#define H_RPTI_TYPE_PWC		0x4
+#define H_RPTI_PAGE_4K		0x1
+#define H_RPTI_PAGE_1G		0x8
+/* The range that wedged L0 (issue 8): the last 4K page below 2^64 */
+#define RPT_TOP_START		0xfffffffffffff000ULL
+#define RPT_END_ALL		0xffffffffffffffffULL
+#define RPT_LAST_1G		0xffffffffc0000000ULL
+/* A hostile call must return well within this (it used to never return) */
+#define RPT_RETURN_MAX_US	1000000ULL
+
+static u64 tb_to_us(u64 ticks)
+{
+	return ticks * 1000000ULL / (u64)tb_hz;
+}
+
+/* L1's own process-scoped H_RPT_INVALIDATE (kvm-hv serves it in both modes) */
+static long l1_rpt(struct vm *vm, u64 pg, u64 start, u64 end, u64 *us)
+{
+	u64 t0 = mftb();
+	long rc = HCALL(vm, KHN_H_RPT_INVALIDATE, 0, H_RPTI_TARGET_CMMU, H_RPTI_TYPE_TLB, pg,
+			start, end);
+
+	*us = tb_to_us(mftb() - t0);
+	return rc;
+}
+
+/*
+ * Issue 8: L1's process-scoped H_RPT_INVALIDATE of [2^64 - 4K, 2^64 - 1)
+ * looped for ever in kvm-hv's do_h_rpt_invalidate_prt() (the per-page step
+ * wraps).  scripts/0002-*.patch checks the range first.
+ */
+static void t_rpt_l1_process(struct vm *vm)
+{
+	u64 us;
+	long rc;
+
+	group_begin("rpt-invalidate-process-l1-hostile");
+	rc = l1_rpt(vm, H_RPTI_PAGE_4K, RPT_TOP_START, RPT_END_ALL, &us);
+	expect_rc(vm, "4K pages, [2^64 - 4K, 2^64 - 1): a whole-PID flush", rc, KHN_H_SUCCESS);
+	check(us < RPT_RETURN_MAX_US, "returned in %llu us", us);
+	out("#   L1 H_RPT_INVALIDATE [0x%llx, 0x%llx) 4K returned %s in %llu us", RPT_TOP_START,
+	    RPT_END_ALL, rc_name(rc), us);
+	rc = l1_rpt(vm, H_RPTI_PAGE_1G, RPT_LAST_1G - (1ULL << 30), RPT_LAST_1G + 0x1000, &us);
+	expect_rc(vm, "1G pages, range ending in the last 1G", rc, KHN_H_SUCCESS);
+	check(us < RPT_RETURN_MAX_US, "returned in %llu us", us);
+	out("#   L1 H_RPT_INVALIDATE [0x%llx, 0x%llx) 1G returned %s in %llu us",
+	    RPT_LAST_1G - (1ULL << 30), RPT_LAST_1G + 0x1000, rc_name(rc), us);
+	rc = l1_rpt(vm, H_RPTI_PAGE_4K, 0, 1ULL << 40, &us);
+	expect_rc(vm, "4K pages, 1T range", rc, KHN_H_SUCCESS);
+	check(us < RPT_RETURN_MAX_US, "returned in %llu us", us);
+	expect_rc(vm, "start not 4K aligned", l1_rpt(vm, H_RPTI_PAGE_4K, 0x800, 0x2000, &us),
+		  KHN_H_P5);
+	expect_rc(vm, "end not 4K aligned", l1_rpt(vm, H_RPTI_PAGE_4K, 0x1000, 0x2800, &us),
+		  KHN_H_P6);
+	expect_rc(vm, "end below start", l1_rpt(vm, H_RPTI_PAGE_4K, 0x3000, 0x1000, &us),
+		  KHN_H_P5);
+	rc = l1_rpt(vm, H_RPTI_PAGE_4K, 0x1000, 0x3000, &us);
+	expect_rc(vm, "a sane range still flushes", rc, KHN_H_SUCCESS);
+	group_end();
+}
+
+/*
+ * The L2's own "sc 1" with r3..r9 (l2_hcall); L0 serves a process-scoped
+ * H_RPT_INVALIDATE itself and resumes the L2, which reports its r3 with
+ * MARK_L2.  Returns H_ENTER_NESTED's result; *l2_r3 the L2's hcall result,
+ * *us the time H_ENTER_NESTED took.
+ */
+static long l2_hcall_rpt(struct vm *vm, struct l2 *s, u64 pid, u64 type, u64 pg, u64 start,
+			 u64 end, u64 *l2_r3, u64 *us)
+{
+	u64 t0;
+	long rc;
+
+	l2_default(s, KHN_HV_GUEST_STATE_V2, L2_OFF(l2_hcall));
+	s->regs.gpr[3] = KHN_H_RPT_INVALIDATE;
+	s->regs.gpr[4] = pid;
+	s->regs.gpr[5] = H_RPTI_TARGET_CMMU;
+	s->regs.gpr[6] = type;
+	s->regs.gpr[7] = pg;
+	s->regs.gpr[8] = start;
+	s->regs.gpr[9] = end;
+	t0 = mftb();
+	rc = l2_enter(vm, s);
+	*us = tb_to_us(mftb() - t0);
+	*l2_r3 = s->regs.gpr[3] == MARK_L2 ? s->regs.gpr[4] : ~0ULL;
+	return rc;
+}
+
+/* One L2 H_RPT_INVALIDATE that L0 answers: the L2's r3 must be want. */
+static void expect_l2_rpt(struct vm *vm, const char *what, u64 pid, u64 type, u64 pg,
+			  u64 start, u64 end, long want, u64 *us)
+{
+	struct l2 s;
+	u64 r3;
+	long rc;
+
+	rc = l2_hcall_rpt(vm, &s, pid, type, pg, start, end, &r3, us);
+	if (!expect_rc(vm, what, rc, TRAP_SYSCALL))
+		return;
+	check(s.regs.gpr[3] == MARK_L2 && (long)r3 == want,
+	      "%s: the L2's r3 %ld (%s), want %ld (%s) (L2 r3 0x%llx at exit)", what, (long)r3,
+	      rc_name((long)r3), want, rc_name(want), s.regs.gpr[3]);
+}
+
+/*
+ * Issue 8: a privileged L2's H_RPT_INVALIDATE of the same range wedged L0
+ * in the module (and in kvm-hv without 0002); now it gets the checks of
+ * L1's own, with the error in the L2's r3.
+ */
+static void t_rpt_l2_process(struct vm *vm, bool in_tree)
+{
+	struct l2 s;
+	u64 us, r3;
+	long rc;
+
+	group_begin("rpt-invalidate-process-l2-hostile");
+	expect_l2_rpt(vm, "4K pages, [2^64 - 4K, 2^64 - 1)", 0, H_RPTI_TYPE_TLB, H_RPTI_PAGE_4K,
+		      RPT_TOP_START, RPT_END_ALL, KHN_H_SUCCESS, &us);
+	check(us < RPT_RETURN_MAX_US, "H_ENTER_NESTED returned in %llu us", us);
+	out("#   L2 H_RPT_INVALIDATE [0x%llx, 0x%llx) 4K: H_ENTER_NESTED returned in %llu us",
+	    RPT_TOP_START, RPT_END_ALL, us);
+	expect_l2_rpt(vm, "1G pages, range ending in the last 1G", 0, H_RPTI_TYPE_TLB,
+		      H_RPTI_PAGE_1G, RPT_LAST_1G - (1ULL << 30), RPT_LAST_1G + 0x1000,
+		      KHN_H_SUCCESS, &us);
+	check(us < RPT_RETURN_MAX_US, "H_ENTER_NESTED returned in %llu us", us);
+	out("#   L2 H_RPT_INVALIDATE [0x%llx, 0x%llx) 1G: H_ENTER_NESTED returned in %llu us",
+	    RPT_LAST_1G - (1ULL << 30), RPT_LAST_1G + 0x1000, us);
+	expect_l2_rpt(vm, "start not 4K aligned", 0, H_RPTI_TYPE_TLB, H_RPTI_PAGE_4K, 0x800,
+		      0x2000, KHN_H_P5, &us);
+	expect_l2_rpt(vm, "end not 4K aligned", 0, H_RPTI_TYPE_TLB, H_RPTI_PAGE_4K, 0x1000,
+		      0x2800, KHN_H_P6, &us);
+	expect_l2_rpt(vm, "end below start", 0, H_RPTI_TYPE_TLB, H_RPTI_PAGE_4K, 0x3000, 0x1000,
+		      KHN_H_P5, &us);
+	expect_l2_rpt(vm, "a sane range", 0, H_RPTI_TYPE_TLB | H_RPTI_TYPE_PWC, H_RPTI_PAGE_4K,
+		      0x1000, 0x3000, KHN_H_SUCCESS, &us);
+	if (!in_tree) {
+		/* kvm-hv's own code checks only the range */
+		expect_l2_rpt(vm, "type asks nothing", 0, 0, H_RPTI_PAGE_4K, 0x1000, 0x3000,
+			      KHN_H_P3, &us);
+		expect_l2_rpt(vm, "no page size", 0, H_RPTI_TYPE_TLB, 0, 0x1000, 0x3000,
+			      KHN_H_P4, &us);
+		expect_l2_rpt(vm, "pid beyond 32 bits", 1ULL << 32, H_RPTI_TYPE_TLB,
+			      H_RPTI_PAGE_4K, 0x1000, 0x3000, KHN_H_PARAMETER, &us);
+	}
+	/* Partition scope is L1's: the L2's first "sc 1" comes back to L1 */
+	rc = l2_hcall_rpt(vm, &s, L2_LPID, H_RPTI_TYPE_NESTED | H_RPTI_TYPE_TLB, H_RPTI_PAGE_4K,
+			  RPT_TOP_START, RPT_END_ALL, &r3, &us);
+	expect_rc(vm, "partition-scoped from the L2", rc, TRAP_SYSCALL);
+	check(s.regs.gpr[3] == KHN_H_RPT_INVALIDATE &&
+	      s.regs.nip == L2_CODE + L2_OFF(l2_hcall) + 4,
+	      "goes to L1 as the L2's hcall: r3 0x%llx nip 0x%llx", s.regs.gpr[3], s.regs.nip);
+	group_end();
+}
+
+/*
+ * Issue 8: L1 could run its L2 at PPR[PRI] 7, the hypervisor's priority.
+ * The in-tree code loads it as written (asserted as its behaviour); the
+ * module clamps it to 6.
+ */
+static void t_ppr(struct vm *vm, bool in_tree)
+{
+	const u64 pri_mask = 7ULL << 50, want = (in_tree ? 7ULL : 6ULL) << 50;
+	struct l2 s;
+	long rc;
+
+	group_begin("l2-ppr-priority");
+	l2_default(&s, KHN_HV_GUEST_STATE_V2, L2_OFF(l2_ppr));
+	s.gs.ppr = 7ULL << 50;
+	rc = l2_enter(vm, &s);
+	if (expect_rc(vm, "L2 reads its PPR", rc, TRAP_SYSCALL)) {
+		check((s.regs.gpr[6] & pri_mask) == want,
+		      "the L2 runs with PPR 0x%llx, want PRI %llu", s.regs.gpr[6], want >> 50);
+		check((s.gs.ppr & pri_mask) == want, "L1 reads back PPR 0x%llx", s.gs.ppr);
+	}
+	l2_default(&s, KHN_HV_GUEST_STATE_V2, L2_OFF(l2_ppr));
+	s.gs.ppr = 4ULL << 50;
+	rc = l2_enter(vm, &s);
+	if (expect_rc(vm, "L2 reads its PPR", rc, TRAP_SYSCALL))
+		check((s.regs.gpr[6] & pri_mask) == 4ULL << 50,
+		      "PRI 4 (medium) is kept: PPR 0x%llx", s.regs.gpr[6]);
+	group_end();
+}
+
 static void t_not_nested(void)
 {
 	struct vm vm;
@@ -751,6 +937,36 @@ static void t_big_endian(bool in_tree)
 }
 
 /* The whole single-VM sequence. */
+/*
+ * Module mode, after the groups that ran L2s: the shadow auditor over the
+ * VM's shadow trees finds no violation, checked at least one leaf (one
+ * more L2 store first makes sure there is one) and pairs every leaf with
+ * one nested-rmap entry.
+ */
+static void t_auditor(struct vm *vm)
+{
+	const u64 val = 0xa0d170000000000aULL;
+	struct audit a;
+	struct l2 s;
+	int n;
+
+	group_begin("auditor-clean");
+	expect_rc(vm, "an L2 store before the audit",
+		  l2_call(vm, &s, L2_OFF(l2_rw), L2_DATA + 0x40, val, 0), TRAP_SYSCALL);
+	n = audit_read(0, &a);
+	if (check(n == 1, "one audit file (" AUDIT_DIR "/vm-%d-*/audit) read: %d %s",
+		  getpid(), n, a.first)) {
+		out("#   leaves=%ld violations=%ld trees=%ld rmap_entries=%ld",
+		    a.leaves, a.violations, a.trees, a.rmap_entries);
+		check(a.violations == 0, "violations=%ld, want 0 (first: %s)", a.violations,
+		      a.first);
+		check(a.leaves > 0, "leaves=%ld, want > 0", a.leaves);
+		check(a.rmap_entries == a.leaves, "rmap_entries=%ld, want leaves=%ld",
+		      a.rmap_entries, a.leaves);
+	}
+	group_end();
+}
+
 static void scenario(u64 nr_cpus)
 {
 	struct vm vm;
@@ -772,14 +988,119 @@ static void scenario(u64 nr_cpus)
 		t_many(&vm);
 		t_tlb_bad(&vm);
 		t_tlb(&vm);
+		t_rpt_l1_process(&vm);
+		t_rpt_l2_process(&vm, !strcmp(mode, "baseline"));
+		t_ppr(&vm, !strcmp(mode, "baseline"));
 		t_2m(&vm);
 		t_rc(&vm);
 		t_dirty_log(&vm);
 		t_copy_bad(&vm);
+		if (!strcmp(mode, "module"))
+			t_auditor(&vm);
 	}
 	vm_close(&vm);
 	t_not_nested();
 	t_big_endian(!strcmp(mode, "baseline"));
+}
+
+/* ------------------------------------------------- nested guests per L1 --- */
+
+#define MAX_L2_PARAM	"/sys/module/" MODNAME "/parameters/max_l2_per_l1"
+
+static bool write_long(const char *path, long v)
+{
+	FILE *f = fopen(path, "w");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fprintf(f, "%ld\n", v) > 0;
+	return !fclose(f) && ok;
+}
+
+/* Lines of the kernel log (/dev/kmsg, from its start) that contain text */
+static int kmsg_count(const char *text)
+{
+	char rec[1024];
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK), n = 0;
+	ssize_t len;
+
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		len = read(fd, rec, sizeof(rec) - 1);
+		if (len < 0 && errno == EPIPE)
+			continue;	/* overwritten records: go on */
+		if (len <= 0)
+			break;
+		rec[len] = 0;
+		if (strstr(rec, text))
+			n++;
+	}
+	close(fd);
+	return n;
+}
+
+/* The L2 at LPID lpid (LPID 1's tree) stores val: its trap or error. */
+static long enter_lpid(struct vm *vm, u32 lpid, u64 val)
+{
+	struct l2 s;
+
+	be_st(vm, L1_PTBL + lpid * 16, PATB_HR | RTS_52 | L1_ROOT | 13);
+	be_st(vm, L1_PTBL + lpid * 16 + 8, PATB_HR | L2_PRTB);
+	l2_default(&s, KHN_HV_GUEST_STATE_V2, L2_OFF(l2_rw));
+	s.gs.lpid = lpid;
+	s.regs.gpr[4] = L2_DATA + 8 * lpid;
+	s.regs.gpr[5] = val;
+	return l2_enter(vm, &s);
+}
+
+/*
+ * Issue 8: one L1 could take every LPID of the host.  With
+ * max_l2_per_l1=3, a fourth L2 is refused with H_PARAMETER (what kvm-hv
+ * answers when it has no shadow LPID) and one line in the kernel log;
+ * the three L2s it has still run.  Module only (the parameter is the
+ * module's).
+ */
+static void t_l2_limit(void)
+{
+	const char *line = "L1 LPID 4 refused: L1 has max_l2_per_l1=3 nested guests";
+	long saved = read_long(MAX_L2_PARAM, NULL);
+	struct vm vm;
+	u32 lpid;
+	int before;
+
+	group_begin("l2-limit-per-l1");
+	check(saved == 256, "max_l2_per_l1 defaults to 256 (read %ld)", saved);
+	if (!check(write_long(MAX_L2_PARAM, 3), "set max_l2_per_l1=3")) {
+		group_end();
+		return;
+	}
+	before = kmsg_count(line);
+	if (check(vm_open(&vm, true, false) == 0, "create a VM: %s", vm.why)) {
+		l2_tree(&vm);
+		expect_rc(&vm, "H_SET_PARTITION_TABLE",
+			  HCALL(&vm, KHN_H_SET_PARTITION_TABLE, L1_PTBL), KHN_H_SUCCESS);
+		for (lpid = 1; lpid <= 3; lpid++)
+			expect_rc(&vm, "an L2 within the limit", enter_lpid(&vm, lpid, lpid),
+				  TRAP_SYSCALL);
+		expect_rc(&vm, "a fourth L2", enter_lpid(&vm, 4, 4), KHN_H_PARAMETER);
+		check(host_ld(&vm, L1_DATA_A + 8 * 4) == 0, "the fourth L2 never ran");
+		check(kmsg_count(line) == before + 1, "one kernel log line \"%s\" (%d, was %d)",
+		      line, kmsg_count(line), before);
+		expect_rc(&vm, "the L2s L1 has still run", enter_lpid(&vm, 2, 0x22),
+			  TRAP_SYSCALL);
+		check(host_ld(&vm, L1_DATA_A + 8 * 2) == 0x22, "L2 2 stored 0x%llx",
+		      host_ld(&vm, L1_DATA_A + 8 * 2));
+		/* a new partition table drops them all: room again */
+		expect_rc(&vm, "H_SET_PARTITION_TABLE again",
+			  HCALL(&vm, KHN_H_SET_PARTITION_TABLE, L1_PTBL), KHN_H_SUCCESS);
+		expect_rc(&vm, "the fourth L2 after the others went", enter_lpid(&vm, 4, 4),
+			  TRAP_SYSCALL);
+	}
+	vm_close(&vm);
+	check(write_long(MAX_L2_PARAM, saved > 0 ? saved : 256), "restore max_l2_per_l1");
+	group_end();
 }
 
 /* One VM through the nested basics; true when they all held. */
@@ -995,6 +1316,8 @@ int main(int argc, char **argv)
 	group_end();
 
 	scenario(nr_cpus);
+	if (!strcmp(mode, "module"))
+		t_l2_limit();
 	t_vm_churn(20);
 	if (!strcmp(mode, "module") && ko && lifecycle_n > 0)
 		module_lifecycle(lifecycle_n, ko);

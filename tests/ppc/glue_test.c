@@ -6,7 +6,9 @@
  */
 
 #include <kunit/test.h>
+#include <linux/fs.h>
 #include <linux/kvm_host.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <asm/hvcall.h>
 
@@ -187,6 +189,61 @@ static void op_names_are_unique(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, khn_op_name(KHN_OP_NR), "unknown");
 }
 
+/* What the stand-in table's enable_nested saw */
+static int khn_query_refs = -1;
+static bool khn_query_no_vm;
+
+static int khn_query_enable_nested(struct kvm *kvm)
+{
+	khn_query_no_vm = !kvm;
+	khn_query_refs = module_refcount(THIS_MODULE);
+	return 0;
+}
+
+/*
+ * Issue 8: KVM_CHECK_EXTENSION(KVM_CAP_PPC_NESTED_HV) on /dev/kvm calls
+ * the registered enable_nested with no VM, so nothing pinned the owner:
+ * the query raced rmmod.  kvm-hv must hold a reference on ops->owner for
+ * the length of the call.  The test registers a stand-in table owned by
+ * this test module (kvm-hv has no VM during the tests), runs the real
+ * query through /dev/kvm, and puts kvm-hv-nested's table back.
+ */
+static void capability_query_pins_the_ops_owner(struct kunit *test)
+{
+	struct kvmhv_nested_ops *ops;
+	struct file *kvm_dev;
+	int refs, reg, back;
+	long r = -1;
+
+	ops = kunit_kmalloc(test, sizeof(*ops), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ops);
+	*ops = khn_nested_ops;
+	ops->owner = THIS_MODULE;
+	ops->enable_nested = khn_query_enable_nested;
+	kvm_dev = filp_open("/dev/kvm", O_RDWR, 0);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(kvm_dev), "/dev/kvm: %ld",
+			       PTR_ERR(kvm_dev));
+
+	kvmhv_unregister_nested_ops(&khn_nested_ops);
+	reg = kvmhv_register_nested_ops(ops);
+	refs = module_refcount(THIS_MODULE);
+	khn_query_refs = -1;
+	if (!reg) {
+		r = kvm_dev->f_op->unlocked_ioctl(kvm_dev, KVM_CHECK_EXTENSION,
+						  KVM_CAP_PPC_NESTED_HV);
+		kvmhv_unregister_nested_ops(ops);
+	}
+	back = kvmhv_register_nested_ops(&khn_nested_ops);
+	filp_close(kvm_dev, NULL);
+
+	KUNIT_ASSERT_EQ(test, back, 0);
+	KUNIT_ASSERT_EQ(test, reg, 0);
+	KUNIT_EXPECT_EQ(test, r, 1L);
+	KUNIT_EXPECT_TRUE(test, khn_query_no_vm);
+	KUNIT_EXPECT_EQ(test, khn_query_refs, refs + 1);
+	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), refs);
+}
+
 static struct kunit_case glue_test_cases[] = {
 	KUNIT_CASE(field_list_covers_ops_struct),
 	KUNIT_CASE_PARAM(ops_table_sets_field, khn_op_field_gen_params),
@@ -199,6 +256,7 @@ static struct kunit_case glue_test_cases[] = {
 			 khn_hcall_gen_params),
 	KUNIT_CASE(rmap_insert_takes_ownership),
 	KUNIT_CASE(op_names_are_unique),
+	KUNIT_CASE(capability_query_pins_the_ops_owner),
 	{}
 };
 
