@@ -28,6 +28,7 @@
 
 static const char * const khn_stat_names[] = {
 	[KHN_STAT_SET_PTCR]		= "set_ptcr",
+	[KHN_STAT_SET_PTCR_USER]	= "set_ptcr_user",
 	[KHN_STAT_ENTER]		= "enter",
 	[KHN_STAT_ENTER_REFUSED]	= "enter_refused",
 	[KHN_STAT_ENTER_INTERRUPTED]	= "enter_interrupted",
@@ -153,6 +154,9 @@ static int khn_vm_audit_show(struct seq_file *m, void *unused)
 	seq_printf(m, "leaves=%lu violations=%lu trees=%lu rmap_entries=%lu\n",
 		   a->leaves, a->violations, a->trees,
 		   READ_ONCE(vm->nrmap.nr_entries));
+	seq_printf(m, "sizes 4k=%lu 64k=%lu 2m=%lu 1g=%lu\n",
+		   a->by_size[KHN_AUDIT_4K], a->by_size[KHN_AUDIT_64K],
+		   a->by_size[KHN_AUDIT_2M], a->by_size[KHN_AUDIT_1G]);
 	for (i = 0; i < KHN_AUDIT_NR; i++)
 		if (a->by_rule[i])
 			seq_printf(m, "rule %s %lu\n", khn_audit_rule_name(i),

@@ -8,7 +8,9 @@
  *     allows, and with C set if the leaf is writable and changed;
  *   - the nested rmap would find the leaf if any L1 page of its origin
  *     were unmapped;
- * and, over the L1, the rmap holds no more entries than there are leaves.
+ * for every tree, the walk finds as many leaves as the tree counts (a
+ * table linked twice, or a leaf the count lost, shows here); and, over
+ * the L1, the rmap holds no more entries than there are leaves.
  * A violation of any of these is a way for an L2 to reach a host page that
  * L0 no longer gives its L1, or to change one unseen by dirty logging.
  *
@@ -34,6 +36,8 @@
  *				clear: stores would escape dirty logging
  * @KHN_AUDIT_NO_RMAP:		no rmap entry would find the leaf
  * @KHN_AUDIT_EXTRA_RMAP:	rmap entries with no leaf
+ * @KHN_AUDIT_LEAF_COUNT:	a tree holds another number of leaves than it
+ *				counts
  * @KHN_AUDIT_NR:		number of rules
  */
 enum khn_audit_rule {
@@ -45,6 +49,7 @@ enum khn_audit_rule {
 	KHN_AUDIT_L0_DIRTY,
 	KHN_AUDIT_NO_RMAP,
 	KHN_AUDIT_EXTRA_RMAP,
+	KHN_AUDIT_LEAF_COUNT,
 	KHN_AUDIT_NR,
 };
 
@@ -80,9 +85,26 @@ struct khn_audit_violation {
 #define KHN_AUDIT_KEEP	16	/* violations kept with their details */
 
 /**
+ * enum khn_audit_size - leaf sizes, for the count of leaves by size
+ * @KHN_AUDIT_4K:	4K leaves
+ * @KHN_AUDIT_64K:	64K leaves
+ * @KHN_AUDIT_2M:	2M leaves
+ * @KHN_AUDIT_1G:	1G leaves
+ * @KHN_AUDIT_SIZES:	number of sizes
+ */
+enum khn_audit_size {
+	KHN_AUDIT_4K,
+	KHN_AUDIT_64K,
+	KHN_AUDIT_2M,
+	KHN_AUDIT_1G,
+	KHN_AUDIT_SIZES,
+};
+
+/**
  * struct khn_audit - the result of an audit
  * @trees:	trees walked
  * @leaves:	leaves checked
+ * @by_size:	of which of each size (enum khn_audit_size)
  * @violations:	violations found, of every rule
  * @by_rule:	violations per rule
  * @nr_kept:	violations in @kept
@@ -91,6 +113,7 @@ struct khn_audit_violation {
 struct khn_audit {
 	unsigned long trees;
 	unsigned long leaves;
+	unsigned long by_size[KHN_AUDIT_SIZES];
 	unsigned long violations;
 	unsigned long by_rule[KHN_AUDIT_NR];
 	unsigned int nr_kept;

@@ -25,6 +25,7 @@ static const char * const audit_rule_names[KHN_AUDIT_NR] = {
 	[KHN_AUDIT_L0_DIRTY]	= "l0_dirty",
 	[KHN_AUDIT_NO_RMAP]	= "no_rmap",
 	[KHN_AUDIT_EXTRA_RMAP]	= "extra_rmap",
+	[KHN_AUDIT_LEAF_COUNT]	= "leaf_count",
 };
 
 /**
@@ -154,6 +155,20 @@ static int audit_leaf(void *arg, u64 addr, u64 pte, unsigned int shift,
 	struct audit_walk *w = arg;
 
 	w->a->leaves++;
+	switch (shift) {
+	case KHN_SHIFT_4K:
+		w->a->by_size[KHN_AUDIT_4K]++;
+		break;
+	case KHN_SHIFT_64K:
+		w->a->by_size[KHN_AUDIT_64K]++;
+		break;
+	case KHN_SHIFT_2M:
+		w->a->by_size[KHN_AUDIT_2M]++;
+		break;
+	case KHN_SHIFT_1G:
+		w->a->by_size[KHN_AUDIT_1G]++;
+		break;
+	}
 	w->l2_ra = addr;
 	w->shift = shift;
 	if (!rmap_finds(w, origin) ||
@@ -177,11 +192,16 @@ int khn_audit_tree(struct khn_audit *a, const struct khn_shadow *sh,
 		   struct khn_nrmap *rm, const struct khn_audit_ops *ops)
 {
 	struct audit_walk w = { .a = a, .sh = sh, .rm = rm, .ops = ops };
+	unsigned long before = a->leaves;
+	int err;
 
 	if (!ops || !ops->l0_leaf || !ops->l1_mem)
 		return -EINVAL;
 	a->trees++;
-	return khn_shadow_walk_leaves(sh, audit_leaf, &w);
+	err = khn_shadow_walk_leaves(sh, audit_leaf, &w);
+	if (!err && a->leaves - before != sh->nr_leaves)
+		violation(a, KHN_AUDIT_LEAF_COUNT, sh->lpid, 0, 0, 0);
+	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(khn_audit_tree);
 

@@ -452,6 +452,12 @@ static void l1_memory_shrinks(struct rmap_fx *fx)
 		     RT_ATTRS, RT_L1_END, GFP_KERNEL);
 }
 
+/* The count of the tree's leaves no longer matches its leaves. */
+static void tree_miscounts(struct rmap_fx *fx)
+{
+	fx->sh.nr_leaves++;
+}
+
 static const struct audit_case audit_cases[] = {
 	{ "rmap entry lost", KHN_AUDIT_NO_RMAP, lose_the_entry },
 	{ "L0 moved the page", KHN_AUDIT_L0_PAGE, l0_moves_the_page },
@@ -461,6 +467,7 @@ static const struct audit_case audit_cases[] = {
 	{ "L0 C cleared (dirty log)", KHN_AUDIT_L0_DIRTY, l0_clears_c },
 	{ "rmap entry with no leaf", KHN_AUDIT_EXTRA_RMAP, stray_entry },
 	{ "origin not L1 memory", KHN_AUDIT_NOT_L1_MEM, l1_memory_shrinks },
+	{ "tree miscounts its leaves", KHN_AUDIT_LEAF_COUNT, tree_miscounts },
 };
 
 static void audit_case_desc(const struct audit_case *c, char *desc)
@@ -479,6 +486,7 @@ static void audit_names_the_broken_rule(struct kunit *test)
 	rt_map(test, AT_L2, AT_L1, KHN_SHIFT_2M);
 	a = rt_audit(fx);
 	KUNIT_EXPECT_EQ(test, a.leaves, 1UL);
+	KUNIT_EXPECT_EQ(test, a.by_size[KHN_AUDIT_2M], 1UL);
 	KUNIT_EXPECT_EQ(test, a.violations, 0UL);
 
 	c->break_it(fx);
@@ -489,11 +497,14 @@ static void audit_names_the_broken_rule(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, a.kept[0].rule, c->rule);
 	KUNIT_EXPECT_STREQ(test, khn_audit_rule_name(c->rule),
 			   khn_audit_rule_name(a.kept[0].rule));
-	if (c->rule != KHN_AUDIT_EXTRA_RMAP) {
+	if (c->rule != KHN_AUDIT_EXTRA_RMAP &&
+	    c->rule != KHN_AUDIT_LEAF_COUNT) {
 		KUNIT_EXPECT_EQ(test, a.kept[0].l2_ra, (u64)AT_L2);
 		KUNIT_EXPECT_EQ(test, a.kept[0].lpid, (u32)RT_LPID);
 	}
 	/* leave the fixture consistent for the exit's checks */
+	if (c->rule == KHN_AUDIT_LEAF_COUNT)
+		fx->sh.nr_leaves--;
 	khn_shadow_unmap(&fx->sh, 0, KHN_SHADOW_VA_END, NULL, NULL);
 	khn_nrmap_destroy(&fx->rm);
 }

@@ -904,6 +904,31 @@ static void leaves_walk_in_order_with_origins(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, khn_shadow_walk_leaves(sh, count_until, &c), 0);
 }
 
+/*
+ * 64K geometry, 16M of 64K leaves (many 32-entry tables side by side):
+ * the walk sees each leaf once, as many as the tree counts.
+ */
+static void walk_sees_each_64k_leaf_once(struct kunit *test)
+{
+	struct khn_shadow *sh = fx_tree(test, KHN_GEOM_64K);
+	const unsigned long n = SZ_16M / SZ_64K;
+	struct walk_count c = {};
+	unsigned long i;
+	u64 a;
+
+	for (i = 0; i < n; i++) {
+		a = SZ_1G + i * SZ_64K;
+		KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, a, a, 16, RW_ATTRS,
+						     a + 0x5000000000ULL), 0);
+	}
+	KUNIT_EXPECT_EQ(test, sh->nr_leaves, n);
+	c.left = ~0UL;
+	KUNIT_EXPECT_EQ(test, khn_shadow_walk_leaves(sh, count_until, &c), 0);
+	KUNIT_EXPECT_EQ(test, ~0UL - c.left, n);
+	KUNIT_EXPECT_EQ(test, c.bad, 0UL);
+	expect_destroyed_clean(test, sh);
+}
+
 /* ---- lookup, update_rc, destroy ---- */
 
 static void lookup_beyond_2p52_is_einval(struct kunit *test)
@@ -1095,6 +1120,7 @@ static struct kunit_case shadow_test_cases[] = {
 	KUNIT_CASE_PARAM(map_enomem_leaves_tree_consistent, enomem_gen_params),
 	KUNIT_CASE(break_enomem_keeps_the_big_leaf),
 	KUNIT_CASE(leaves_walk_in_order_with_origins),
+	KUNIT_CASE(walk_sees_each_64k_leaf_once),
 	KUNIT_CASE(lookup_beyond_2p52_is_einval),
 	KUNIT_CASE(update_rc_flushes_only_when_clearing),
 	KUNIT_CASE(destroy_flushes_lpid_before_any_free),
