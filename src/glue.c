@@ -2,10 +2,9 @@
 /*
  * kvm-hv glue: the ops table registered with the patched kvm-hv.
  *
- * This is the foundation: every nested hypercall answers H_FUNCTION
- * ("not implemented") until the hypercall layer lands.  Nothing falls back
- * to kvm-hv's built-in nested code, so an L1 on this host is told plainly
- * that its parent hypervisor does not support nesting.
+ * Each op counts its calls (debugfs "ops") and hands over to the layer
+ * that owns it: the hypercall layer (hcall.c, run.c), the VM and its
+ * guests (vm.c) and the shadow MMU (mmu.c).  Nothing here decides.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -36,6 +35,7 @@ static const char * const khn_op_names[KHN_OP_NR] = {
 	[KHN_OP_H_COPY_TOFROM_GUEST]	= "h_copy_tofrom_guest",
 	[KHN_OP_H_RPT_INVALIDATE]	= "h_rpt_invalidate_nested",
 	[KHN_OP_NESTED_EXIT]		= "nested_exit",
+	[KHN_OP_SET_PTCR]		= "set_ptcr",
 	[KHN_OP_RMAP_INSERT]		= "rmap_insert",
 	[KHN_OP_RMAP_REMOVE_RANGE]	= "rmap_remove_range",
 	[KHN_OP_RMAP_UPDATE_RC]		= "rmap_update_rc",
@@ -140,6 +140,24 @@ static int glue_nested_exit(struct kvm_vcpu *vcpu)
 }
 
 /*
+ * Userspace set L1's PTCR (a restore, a reset): as H_SET_PARTITION_TABLE
+ * but unchecked, since a restore must read back what it wrote; the
+ * module uses only a valid value (khn_vm_ptcr()).
+ */
+static void glue_set_ptcr(struct kvm *kvm, u64 ptcr)
+{
+	struct khn_vm *vm = khn_vm_of(kvm);
+
+	khn_count(KHN_OP_SET_PTCR);
+	if (!vm) {
+		WRITE_ONCE(kvm->arch.l1_ptcr, ptcr);
+		return;
+	}
+	khn_vm_set_ptcr(vm, ptcr);
+	khn_stat_inc(&vm->stats, KHN_STAT_SET_PTCR_USER);
+}
+
+/*
  * kvm-hv hands over an rmap entry only from its own nested fault path,
  * which never runs while this module is registered (ours keeps its own
  * rmap).  Take ownership and free it, so nothing leaks if that changes.
@@ -184,6 +202,7 @@ const struct kvmhv_nested_ops khn_nested_ops = {
 	.h_copy_tofrom_guest	= glue_h_copy_tofrom_guest,
 	.h_rpt_invalidate_nested = glue_h_rpt_invalidate_nested,
 	.nested_exit		= glue_nested_exit,
+	.set_ptcr		= glue_set_ptcr,
 	.rmap_insert		= glue_rmap_insert,
 	.rmap_remove_range	= glue_rmap_remove_range,
 	.rmap_update_rc		= glue_rmap_update_rc,

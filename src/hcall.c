@@ -59,11 +59,7 @@ long khn_h_set_partition_table(struct kvm_vcpu *vcpu)
 	if (ptcr && !khn_l1_range_visible(vcpu->kvm, ptcr & KHN_PTCR_PATB,
 					  bytes))
 		return H_PARAMETER;
-	mutex_lock(&vm->ptcr_lock);
-	WRITE_ONCE(vm->ptcr, ptcr);
-	vcpu->kvm->arch.l1_ptcr = ptcr;
-	khn_vm_drop_all(vm);
-	mutex_unlock(&vm->ptcr_lock);
+	khn_vm_set_ptcr(vm, ptcr);
 	khn_stat_inc(&vm->stats, KHN_STAT_SET_PTCR);
 	return H_SUCCESS;
 }

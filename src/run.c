@@ -273,14 +273,15 @@ long khn_h_enter_nested(struct kvm_vcpu *vcpu)
 	struct khn_l1_ctx l1;
 	struct khn_gstate gs;
 	struct khn_l2 *l2;
-	u64 hdec_exp, l2_msr;
+	u64 hdec_exp, l2_msr, ptcr;
 	long rc;
 	int r;
 
 	if (!vm)		/* not a VM created while we were registered */
 		return H_FUNCTION;
 	khn_stat_inc(&vm->stats, KHN_STAT_ENTER);
-	if (!READ_ONCE(vm->ptcr)) {
+	ptcr = khn_vm_ptcr(vm);
+	if (!ptcr) {
 		rc = H_NOT_AVAILABLE;
 		goto refused;
 	}
@@ -305,7 +306,7 @@ long khn_h_enter_nested(struct kvm_vcpu *vcpu)
 	rc = khn_sanitise_entry(&l1, &req, &out, &log);
 	if (rc != H_SUCCESS)
 		goto refused;
-	rc = khn_enter_lpid_check(READ_ONCE(vm->ptcr), gs.hv.lpid);
+	rc = khn_enter_lpid_check(ptcr, gs.hv.lpid);
 	if (rc != H_SUCCESS)
 		goto refused;
 

@@ -219,6 +219,43 @@ unsigned int khn_vm_drop_all(struct khn_vm *vm)
 }
 
 /**
+ * khn_vm_set_ptcr() - L1's partition table register changes
+ * @vm:		the VM
+ * @ptcr:	the new value, as L1 or userspace gave it
+ *
+ * kvm-hv's kvm->arch.l1_ptcr is the one copy: H_SET_PARTITION_TABLE and
+ * userspace (KVM_SET_ONE_REG of KVM_REG_PPC_PTCR: a migration's restore,
+ * a reset) both land here, and KVM_GET_ONE_REG reads back what was set.
+ * Every nested guest made under the old table goes, whatever the new
+ * value: its partition-table entry may differ or be gone.
+ */
+void khn_vm_set_ptcr(struct khn_vm *vm, u64 ptcr)
+{
+	mutex_lock(&vm->ptcr_lock);
+	WRITE_ONCE(vm->kvm->arch.l1_ptcr, ptcr);
+	khn_vm_drop_all(vm);
+	mutex_unlock(&vm->ptcr_lock);
+}
+
+/**
+ * khn_vm_ptcr() - the partition table the VM's nested guests use
+ * @vm:		the VM
+ *
+ * Userspace may restore any value; one that H_SET_PARTITION_TABLE would
+ * refuse for its form (khn_ptcr_valid()) is no table at all.  Where the
+ * table lies is checked by every read of it, as for L1's own value.
+ *
+ * Return: L1's PTCR, or 0 for none.
+ */
+u64 khn_vm_ptcr(const struct khn_vm *vm)
+{
+	u64 ptcr = READ_ONCE(vm->kvm->arch.l1_ptcr);
+
+	return khn_ptcr_valid(ptcr) ? ptcr : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_vm_ptcr);
+
+/**
  * khn_l2_get() - a referenced nested guest by L1's LPID
  * @vm:		the VM
  * @l1_lpid:	the LPID L1 gave it; checked against the table here
@@ -234,6 +271,7 @@ struct khn_l2 *khn_l2_get(struct khn_vm *vm, u32 l1_lpid, bool create)
 
 	return IS_ERR(gp) ? ERR_CAST(gp) : gp->priv;
 }
+EXPORT_SYMBOL_IF_KUNIT(khn_l2_get);
 
 /**
  * khn_l2_put() - drop a reference from khn_l2_get()
@@ -244,6 +282,7 @@ void khn_l2_put(struct khn_l2 *l2)
 {
 	khn_guest_put(l2->g);
 }
+EXPORT_SYMBOL_IF_KUNIT(khn_l2_put);
 
 /**
  * khn_l2_refresh_pate() - re-read L1's partition table entry for an L2
@@ -262,7 +301,7 @@ int khn_l2_refresh_pate(struct khn_l2 *l2)
 	lockdep_assert_held(&l2->lock);
 	khn_l1_mem_init(&mem, vm->kvm);
 	idx = srcu_read_lock(&vm->kvm->srcu);
-	err = khn_pate_read(&mem, READ_ONCE(vm->ptcr), l2->kng.l1_lpid, &pate);
+	err = khn_pate_read(&mem, khn_vm_ptcr(vm), l2->kng.l1_lpid, &pate);
 	srcu_read_unlock(&vm->kvm->srcu, idx);
 
 	WRITE_ONCE(l2->pate_ok, !err);

@@ -24,6 +24,7 @@ struct dentry;
  * @KHN_OP_H_COPY_TOFROM_GUEST:	kvmhv_nested_ops.h_copy_tofrom_guest
  * @KHN_OP_H_RPT_INVALIDATE:	kvmhv_nested_ops.h_rpt_invalidate_nested
  * @KHN_OP_NESTED_EXIT:		kvmhv_nested_ops.nested_exit
+ * @KHN_OP_SET_PTCR:		kvmhv_nested_ops.set_ptcr
  * @KHN_OP_RMAP_INSERT:		kvmhv_nested_ops.rmap_insert
  * @KHN_OP_RMAP_REMOVE_RANGE:	kvmhv_nested_ops.rmap_remove_range
  * @KHN_OP_RMAP_UPDATE_RC:	kvmhv_nested_ops.rmap_update_rc
@@ -40,6 +41,7 @@ enum khn_op {
 	KHN_OP_H_COPY_TOFROM_GUEST,
 	KHN_OP_H_RPT_INVALIDATE,
 	KHN_OP_NESTED_EXIT,
+	KHN_OP_SET_PTCR,
 	KHN_OP_RMAP_INSERT,
 	KHN_OP_RMAP_REMOVE_RANGE,
 	KHN_OP_RMAP_UPDATE_RC,

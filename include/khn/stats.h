@@ -12,6 +12,7 @@
 
 enum khn_stat {
 	KHN_STAT_SET_PTCR,		/* H_SET_PARTITION_TABLE accepted */
+	KHN_STAT_SET_PTCR_USER,		/* PTCR set by userspace (one-reg) */
 	KHN_STAT_ENTER,			/* H_ENTER_NESTED calls */
 	KHN_STAT_ENTER_REFUSED,		/* ... answered with an error */
 	KHN_STAT_ENTER_INTERRUPTED,	/* ... ended by a signal: H_INTERRUPT */

@@ -38,8 +38,8 @@ struct dentry;
  * @guests_ops:	shadow LPIDs and per-L2 state for @guests
  * @by_shadow:	shadow LPID -> struct khn_l2, written under kvm->mmu_lock
  * @nrmap:	L1-real page -> shadow entries; under kvm->mmu_lock
- * @ptcr_lock:	serialises H_SET_PARTITION_TABLE against itself
- * @ptcr:	L1's partition table register (0: none registered)
+ * @ptcr_lock:	serialises changes of L1's partition table register
+ *		(kvm->arch.l1_ptcr, the one copy: see khn_vm_set_ptcr())
  * @stats:	counters, see include/khn/stats.h
  * @debugfs:	this VM's debugfs directory
  * @id:		sequence number, for the debugfs name
@@ -52,7 +52,6 @@ struct khn_vm {
 	struct xarray by_shadow;
 	struct khn_nrmap nrmap;
 	struct mutex ptcr_lock;		/* see @ptcr_lock above */
-	u64 ptcr;
 	struct khn_stats stats;
 	struct dentry *debugfs;
 	unsigned int id;
@@ -102,6 +101,8 @@ struct khn_vm *khn_vm_of(struct kvm *kvm);
 struct khn_l2 *khn_l2_get(struct khn_vm *vm, u32 l1_lpid, bool create);
 void khn_l2_put(struct khn_l2 *l2);
 unsigned int khn_vm_drop_all(struct khn_vm *vm);
+void khn_vm_set_ptcr(struct khn_vm *vm, u64 ptcr);
+u64 khn_vm_ptcr(const struct khn_vm *vm);
 int khn_l2_refresh_pate(struct khn_l2 *l2);
 
 /* mmu.c */

@@ -883,6 +883,72 @@ static void t_not_nested(void)
 	group_end();
 }
 
+/* KVM_SET_ONE_REG / KVM_GET_ONE_REG of L1's PTCR, as QEMU restores it. */
+static bool ptcr_set(struct vm *vm, u64 v)
+{
+	struct kvm_one_reg reg = { .id = KVM_REG_PPC_PTCR, .addr = (u64)&v };
+
+	return !ioctl(vm->vcpu_fd, KVM_SET_ONE_REG, &reg);
+}
+
+static u64 ptcr_get(struct vm *vm)
+{
+	u64 v = ~0ULL;
+	struct kvm_one_reg reg = { .id = KVM_REG_PPC_PTCR, .addr = (u64)&v };
+
+	if (ioctl(vm->vcpu_fd, KVM_GET_ONE_REG, &reg))
+		return ~0ULL;
+	return v;
+}
+
+/*
+ * An L1 restored from a migration or a saved state: QEMU sets its PTCR
+ * with KVM_SET_ONE_REG and L1 never makes H_SET_PARTITION_TABLE again.
+ * Its L2 must run; a PTCR of 0 (a reset) must drop every L2 (the module's
+ * auditor sees no shadow tree left) and refuse H_ENTER_NESTED.
+ */
+static void t_ptcr_restore(bool in_tree)
+{
+	const u64 val = 0x9e57000000000001ULL;
+	struct audit a;
+	struct vm vm;
+	struct l2 s;
+	long rc;
+
+	group_begin("ptcr-set-by-userspace");
+	if (!check(vm_open(&vm, true, false) == 0, "VM: %s", vm.why)) {
+		vm_close(&vm);
+		group_end();
+		return;
+	}
+	l2_tree(&vm);
+	check(ptcr_set(&vm, L1_PTBL), "KVM_SET_ONE_REG(PTCR): %m");
+	check(ptcr_get(&vm) == L1_PTBL, "PTCR reads back 0x%llx", ptcr_get(&vm));
+	rc = l2_call(&vm, &s, L2_OFF(l2_rw), L2_DATA + 8, val, 0);
+	expect_rc(&vm, "H_ENTER_NESTED under the restored table", rc, TRAP_SYSCALL);
+	check(s.regs.gpr[6] == val, "the L2 ran: r6 0x%llx", s.regs.gpr[6]);
+	if (!in_tree) {
+		memset(&a, 0, sizeof(a));
+		check(audit_read(0, &a) == 1 && a.trees == 1,
+		      "one shadow tree while the L2 exists: %ld (%s)", a.trees, a.first);
+	}
+
+	check(ptcr_set(&vm, 0), "KVM_SET_ONE_REG(PTCR, 0): %m");
+	if (!in_tree) {
+		memset(&a, 0, sizeof(a));
+		check(audit_read(0, &a) == 1 && a.trees == 0 && a.leaves == 0,
+		      "a reset drops the L2: %ld trees, %ld leaves left", a.trees, a.leaves);
+	}
+	rc = l2_call(&vm, &s, L2_OFF(l2_rw), L2_DATA + 8, val, 0);
+	expect_rc(&vm, "H_ENTER_NESTED with no table", rc, KHN_H_NOT_AVAILABLE);
+
+	check(ptcr_set(&vm, L1_PTBL), "KVM_SET_ONE_REG(PTCR) again: %m");
+	rc = l2_call(&vm, &s, L2_OFF(l2_rw), L2_DATA + 16, val + 1, 0);
+	expect_rc(&vm, "H_ENTER_NESTED after the table is back", rc, TRAP_SYSCALL);
+	vm_close(&vm);
+	group_end();
+}
+
 /*
  * The same L2 run by a big-endian L1: every image byte-reversed.
  *
@@ -1000,6 +1066,7 @@ static void scenario(u64 nr_cpus)
 	}
 	vm_close(&vm);
 	t_not_nested();
+	t_ptcr_restore(!strcmp(mode, "baseline"));
 	t_big_endian(!strcmp(mode, "baseline"));
 }
 

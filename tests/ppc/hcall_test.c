@@ -99,7 +99,7 @@ static void set_partition_table_refusals(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, rc, (long)H_PARAMETER, "ptcr %#llx",
 				    bad[i]);
 	}
-	KUNIT_EXPECT_EQ(test, READ_ONCE(e->vm->ptcr), 0ULL);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(e->kvm->arch.l1_ptcr), 0ULL);
 	KUNIT_EXPECT_EQ(test, stat(e, KHN_STAT_SET_PTCR), 0ULL);
 }
 
@@ -112,6 +112,41 @@ static void set_partition_table_zero(struct kunit *test)
 			(long)H_SUCCESS);
 	KUNIT_EXPECT_EQ(test, stat(e, KHN_STAT_SET_PTCR), 1ULL);
 	KUNIT_EXPECT_EQ(test, e->kvm->arch.l1_ptcr, 0ULL);
+}
+
+/*
+ * Userspace sets L1's PTCR (KVM_SET_ONE_REG: a migration's restore, a
+ * reset): kvm-hv's copy holds exactly what was set, the module uses it
+ * only in a valid form, and every L2 of the old table goes.
+ */
+static void ptcr_set_by_userspace_is_the_one_copy(struct kunit *test)
+{
+	struct khn_hcall_env *e = test->priv;
+	const u64 bad = BIT_ULL(63) | 0x10000000ULL, good = 0x10000000ULL;
+	u64 calls = khn_op_count(KHN_OP_SET_PTCR);
+	struct khn_l2 *l2;
+
+	khn_nested_ops.set_ptcr(e->kvm, bad);
+	KUNIT_EXPECT_EQ(test, e->kvm->arch.l1_ptcr, bad);
+	KUNIT_EXPECT_EQ(test, khn_vm_ptcr(e->vm), 0ULL);
+	set_args(e->vcpu, 0x1000, 0x2000, 0, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, khn_nested_ops.h_enter_nested(e->vcpu),
+			(long)H_NOT_AVAILABLE);
+
+	khn_nested_ops.set_ptcr(e->kvm, good);
+	KUNIT_EXPECT_EQ(test, khn_vm_ptcr(e->vm), good);
+	l2 = khn_l2_get(e->vm, 1, true);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(l2));
+	khn_l2_put(l2);
+	KUNIT_EXPECT_EQ(test, khn_guests_count(&e->vm->guests), 1U);
+
+	/* a reset: no table, no L2 */
+	khn_nested_ops.set_ptcr(e->kvm, 0);
+	KUNIT_EXPECT_EQ(test, khn_guests_count(&e->vm->guests), 0U);
+	KUNIT_EXPECT_EQ(test, khn_vm_ptcr(e->vm), 0ULL);
+	KUNIT_EXPECT_EQ(test, stat(e, KHN_STAT_SET_PTCR_USER), 3ULL);
+	KUNIT_EXPECT_EQ(test, stat(e, KHN_STAT_SET_PTCR), 0ULL);
+	KUNIT_EXPECT_EQ(test, khn_op_count(KHN_OP_SET_PTCR), calls + 3);
 }
 
 /* Constant forms of the tlbie fields (RIC 19:18, IS 11:10) */
@@ -211,6 +246,7 @@ static struct kunit_case hcall_cases[] = {
 	KUNIT_CASE(enter_before_partition_table),
 	KUNIT_CASE(set_partition_table_refusals),
 	KUNIT_CASE(set_partition_table_zero),
+	KUNIT_CASE(ptcr_set_by_userspace_is_the_one_copy),
 	KUNIT_CASE(tlb_invalidate_refusals),
 	KUNIT_CASE(tlb_invalidate_no_guest),
 	KUNIT_CASE(rpt_invalidate_refusals),
