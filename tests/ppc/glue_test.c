@@ -32,6 +32,7 @@ static const struct khn_op_field {
 	KHN_OP_FIELD(h_copy_tofrom_guest),
 	KHN_OP_FIELD(h_rpt_invalidate_nested),
 	KHN_OP_FIELD(nested_exit),
+	KHN_OP_FIELD(set_ptcr),
 	KHN_OP_FIELD(rmap_insert),
 	KHN_OP_FIELD(rmap_remove_range),
 	KHN_OP_FIELD(rmap_update_rc),
