@@ -740,6 +740,7 @@ static void t_rpt_l2_process(struct vm *vm, bool in_tree)
 		      KHN_H_P5, &us);
 	expect_l2_rpt(vm, "a sane range", 0, H_RPTI_TYPE_TLB | H_RPTI_TYPE_PWC, H_RPTI_PAGE_4K,
 		      0x1000, 0x3000, KHN_H_SUCCESS, &us);
+	out("#   L2 H_RPT_INVALIDATE [0x1000, 0x3000) 4K (for comparison): %llu us", us);
 	if (!in_tree) {
 		/* kvm-hv's own code checks only the range */
 		expect_l2_rpt(vm, "type asks nothing", 0, 0, H_RPTI_PAGE_4K, 0x1000, 0x3000,
