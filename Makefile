@@ -11,6 +11,8 @@
 #   make kunit-ppc     all KUnit suites in a POWER9 (powernv9) test kernel
 #   make l1sim         the nested hypercalls driven by a fake L1 through
 #                      /dev/kvm in that test kernel: in-tree, then the module
+#   make fuzz          the hostile-L1 fuzzer in that kernel (FUZZ_OPS per
+#                      entry point, FUZZ_SEED, FUZZ_MODE; scripts/fuzz)
 #   make coverage      line coverage of src/core under UML (fails below 90%)
 #   make bench         page-table library figures (prints, asserts nothing)
 #   make e2e           L0 -> L1 -> L2 in emulated POWER9 (MODE=baseline|module|both)
@@ -40,8 +42,8 @@ KMAKE := $(MAKE) -C $(KDIR) ARCH=powerpc CROSS_COMPILE=$(CROSS_COMPILE)
 KHN_SOURCES := Kbuild $(shell find src include uapi tests -name '*.[ch]' 2>/dev/null)
 PATCHES := $(wildcard scripts/*.patch)
 
-.PHONY: all modules setup lint kunit-uml kunit-ppc l1sim coverage bench e2e check clean
-all: modules $(BUILD)/l2-workload $(BUILD)/l1sim
+.PHONY: all modules setup lint kunit-uml kunit-ppc l1sim fuzz coverage bench e2e check clean
+all: modules $(BUILD)/l2-workload $(BUILD)/l1sim $(BUILD)/l1fuzz
 modules: $(BUILD)/kvm-hv.ko $(BUILD)/kvm-hv-nested.ko
 
 setup:
@@ -75,6 +77,14 @@ $(BUILD)/l1sim: $(L1SIM_SRC) tests/l1sim/harness.h tests/l1sim/guest.h uapi/khn/
 	@mkdir -p $(BUILD)
 	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -static -Iuapi -o $@ $(L1SIM_SRC)
 
+# The hostile L1 (scripts/kunit/ppc --fuzz builds its own copy).
+L1FUZZ_SRC := tests/l1sim/fuzz.c tests/l1sim/harness.c tests/l1sim/guest.S \
+	tests/l1sim/fuzz-guest.S
+$(BUILD)/l1fuzz: $(L1FUZZ_SRC) tests/l1sim/harness.h tests/l1sim/guest.h \
+		tests/l1sim/fuzz-guest.h uapi/khn/papr.h uapi/khn/hv_guest_state.h
+	@mkdir -p $(BUILD)
+	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -static -Iuapi -o $@ $(L1FUZZ_SRC) -lpthread
+
 lint: $(BUILD)/kvm-hv.ko
 	scripts/lint
 
@@ -86,6 +96,9 @@ kunit-ppc: setup
 
 l1sim: setup
 	scripts/kunit/ppc --l1sim
+
+fuzz: setup
+	scripts/fuzz
 
 coverage: setup
 	scripts/coverage

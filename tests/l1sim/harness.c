@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 /* __u64 is unsigned long long, as u64 below, on ppc64 too */
 #define __SANE_USERSPACE_TYPES__
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -778,4 +779,65 @@ long read_long(const char *path, const char *key)
 	}
 	fclose(f);
 	return v;
+}
+
+/* ------------------------------------------------------------- auditor --- */
+
+/* One audit file into *a (summed); 0, or -1 with a->first saying why. */
+static int audit_one(const char *path, struct audit *a)
+{
+	long leaves, violations, trees, rmap;
+	char line[256];
+	int header = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		snprintf(a->first, sizeof(a->first), "%.150s: %m", path);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (sscanf(line, "leaves=%ld violations=%ld trees=%ld rmap_entries=%ld",
+			   &leaves, &violations, &trees, &rmap) == 4) {
+			a->leaves += leaves;
+			a->violations += violations;
+			a->trees += trees;
+			a->rmap_entries += rmap;
+			header = 1;
+		} else if (!strncmp(line, "violation ", 10) && !a->first[0]) {
+			snprintf(a->first, sizeof(a->first), "%.190s", line);
+		}
+	}
+	fclose(f);
+	if (!header) {
+		snprintf(a->first, sizeof(a->first), "%.150s: no leaves=.. line", path);
+		return -1;
+	}
+	return 0;
+}
+
+int audit_read(int pid, struct audit *a)
+{
+	char prefix[32], path[512];
+	struct dirent *d;
+	DIR *dir;
+	int r = 0;
+
+	memset(a, 0, sizeof(*a));
+	snprintf(prefix, sizeof(prefix), "vm-%d-", pid ? pid : getpid());
+	dir = opendir(AUDIT_DIR);
+	if (!dir)
+		return 0;
+	while ((d = readdir(dir))) {
+		if (strncmp(d->d_name, prefix, strlen(prefix)))
+			continue;
+		snprintf(path, sizeof(path), AUDIT_DIR "/%s/audit", d->d_name);
+		if (audit_one(path, a)) {
+			r = -1;
+			break;
+		}
+		a->files++;
+	}
+	closedir(dir);
+	return r ? r : a->files;
 }

@@ -300,6 +300,28 @@ long mem_available_kb(void);
  * non-zero ones, listed in bad, or -1 when the file is absent.
  */
 int live_nonzero(char *bad, size_t len);
+/*
+ * The shadow auditor of the module (debugfs kvm-hv-nested/vm-<pid>-<id>/
+ * audit, Documentation/observability.rst): reading the file runs it.
+ */
+#define AUDIT_DIR	"/sys/kernel/debug/kvm-hv-nested"
+struct audit {
+	int files;		/* audit files read (VMs of the process) */
+	long leaves;		/* shadow leaves checked, all VMs */
+	long violations;	/* rules broken, all VMs */
+	long trees;		/* shadow trees, all VMs */
+	long rmap_entries;	/* nested-rmap entries, all VMs */
+	char first[200];	/* the first "violation ..." line, or "" */
+};
+
+/*
+ * Run the auditor on every VM of process pid (0: this one) and sum what
+ * it prints into *a.  Returns the number of files read (0 when there is
+ * none: baseline, or no VM open), or -1 with a->first saying why a file
+ * could not be read or parsed.
+ */
+int audit_read(int pid, struct audit *a);
+
 /* The number after "key:" in path (or its first line when !key); -1. */
 long read_long(const char *path, const char *key);
 

@@ -540,6 +540,85 @@ static void t_rc(struct vm *vm)
 	group_end();
 }
 
+/* Dirty logging of L1 memory on or off (slot 0, all of it). */
+static bool set_dirty_logging(struct vm *vm, bool on)
+{
+	struct kvm_userspace_memory_region slot = {
+		.slot = 0,
+		.flags = on ? KVM_MEM_LOG_DIRTY_PAGES : 0,
+		.guest_phys_addr = 0,
+		.memory_size = MEM_SIZE,
+		.userspace_addr = (u64)vm->mem,
+	};
+
+	return !ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot);
+}
+
+/*
+ * KVM_GET_DIRTY_LOG of slot 0, as a migration harvests it: whether the L0
+ * page of L1 real ra was logged, and how many pages were (-1: failed).
+ */
+static int harvest(struct vm *vm, u64 ra, bool *dirty)
+{
+	static unsigned long map[MEM_SIZE / 4096 / 64];
+	unsigned long page = sysconf(_SC_PAGESIZE), i;
+	struct kvm_dirty_log log = { .slot = 0, .dirty_bitmap = map };
+	int n = 0;
+
+	memset(map, 0, sizeof(map));
+	if (ioctl(vm->vm_fd, KVM_GET_DIRTY_LOG, &log))
+		return -1;
+	for (i = 0; i < MEM_SIZE / page; i++)
+		n += !!(map[i / 64] & (1UL << (i % 64)));
+	*dirty = map[ra / page / 64] & (1UL << (ra / page % 64));
+	return n;
+}
+
+/*
+ * A migration's view of L2 stores.  After each harvest, the L2 stores
+ * again through the shadow leaf it already has: L0 must have taken C away
+ * from that leaf with the harvest, so the store faults and is logged.
+ */
+static void t_dirty_log(struct vm *vm)
+{
+	const u64 l2ra = L2_DATA + 0x40;
+	struct l2 s;
+	bool dirty;
+	long rc;
+	int round, n;
+
+	group_begin("l2-dirty-log");
+	l2_map(vm, L2_DATA, L1_DATA_A, PTE_RWX);
+	expect_rc(vm, "remap L2_DATA to page A (LPID flush)",
+		  HCALL(vm, KHN_H_TLB_INVALIDATE, tlbie_instr(0, 0, 1), L2_LPID, RB_IS(2)),
+		  KHN_H_SUCCESS);
+	if (!check(set_dirty_logging(vm, true), "dirty logging on: %m")) {
+		group_end();
+		return;
+	}
+	harvest(vm, L1_DATA_A, &dirty);
+	for (round = 0; round < 4; round++) {
+		const u64 val = 0xd1e7000000000000ULL | round;
+
+		rc = l2_call(vm, &s, L2_OFF(l2_store), 0, val, l2ra + 8 * round);
+		expect_rc(vm, "L2 store", rc, TRAP_SYSCALL);
+		check(host_ld(vm, L1_DATA_A + 0x40 + 8 * round) == val,
+		      "round %d: the store reached page A", round);
+		n = harvest(vm, L1_DATA_A, &dirty);
+		check(n > 0 && dirty,
+		      "round %d: the L2 store through %s shadow leaf is logged (%d pages logged)",
+		      round, round ? "an existing" : "a new", n);
+		n = harvest(vm, L1_DATA_A, &dirty);
+		check(n >= 0 && !dirty, "round %d: nothing logged when nothing stored", round);
+		rc = l2_call(vm, &s, L2_OFF(l2_load), 0, 0, l2ra);
+		expect_rc(vm, "L2 load", rc, TRAP_SYSCALL);
+		n = harvest(vm, L1_DATA_A, &dirty);
+		check(n >= 0 && !dirty, "round %d: an L2 load is not logged", round);
+	}
+	check(set_dirty_logging(vm, false), "dirty logging off: %m");
+	group_end();
+}
+
 /*
  * H_COPY_TOFROM_GUEST through the L2's own translation (PID 1, EA
  * L2_EA -> L2 real L2_DATA -> L1 page A).  The in-tree code copies with
@@ -859,6 +938,36 @@ static void t_big_endian(bool in_tree)
 }
 
 /* The whole single-VM sequence. */
+/*
+ * Module mode, after the groups that ran L2s: the shadow auditor over the
+ * VM's shadow trees finds no violation, checked at least one leaf (one
+ * more L2 store first makes sure there is one) and pairs every leaf with
+ * one nested-rmap entry.
+ */
+static void t_auditor(struct vm *vm)
+{
+	const u64 val = 0xa0d170000000000aULL;
+	struct audit a;
+	struct l2 s;
+	int n;
+
+	group_begin("auditor-clean");
+	expect_rc(vm, "an L2 store before the audit",
+		  l2_call(vm, &s, L2_OFF(l2_rw), L2_DATA + 0x40, val, 0), TRAP_SYSCALL);
+	n = audit_read(0, &a);
+	if (check(n == 1, "one audit file (" AUDIT_DIR "/vm-%d-*/audit) read: %d %s",
+		  getpid(), n, a.first)) {
+		out("#   leaves=%ld violations=%ld trees=%ld rmap_entries=%ld",
+		    a.leaves, a.violations, a.trees, a.rmap_entries);
+		check(a.violations == 0, "violations=%ld, want 0 (first: %s)", a.violations,
+		      a.first);
+		check(a.leaves > 0, "leaves=%ld, want > 0", a.leaves);
+		check(a.rmap_entries == a.leaves, "rmap_entries=%ld, want leaves=%ld",
+		      a.rmap_entries, a.leaves);
+	}
+	group_end();
+}
+
 static void scenario(u64 nr_cpus)
 {
 	struct vm vm;
@@ -885,7 +994,10 @@ static void scenario(u64 nr_cpus)
 		t_ppr(&vm, !strcmp(mode, "baseline"));
 		t_2m(&vm);
 		t_rc(&vm);
+		t_dirty_log(&vm);
 		t_copy_bad(&vm);
+		if (!strcmp(mode, "module"))
+			t_auditor(&vm);
 	}
 	vm_close(&vm);
 	t_not_nested();
