@@ -59,6 +59,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <endian.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -410,6 +411,15 @@ static void x_unmap(void)
 
 /* ---------------------------------------------------------------- trees --- */
 
+/* A big-endian word of L1 memory (tree entries). */
+static u64 be_ld(u64 ra)
+{
+	u64 v;
+
+	memcpy(&v, l1(&w.vm, ra), 8);
+	return be64toh(v);
+}
+
 static u64 tree(int l, u64 off)
 {
 	return FZ_TREE(l) + off;
@@ -550,6 +560,9 @@ static long l2_run(struct l2 *s)
 	rc = enter_at(L1_GS, L1_REGS);
 	gs_load(&w.vm, L1_GS, &s->gs);
 	regs_load(&w.vm, L1_REGS, &s->regs);
+	snprintf(w.vm.l2why, sizeof(w.vm.l2why),
+		 "L2 nip 0x%llx msr 0x%llx hdar 0x%llx hdsisr 0x%llx asdr 0x%llx heir 0x%llx",
+		 s->regs.nip, s->regs.msr, s->gs.hdar, s->gs.hdsisr, s->gs.asdr, s->gs.heir);
 	return rc;
 }
 
@@ -613,9 +626,14 @@ static long coherence(int ep, struct rng *r, int l, int i, const char *after)
 	memcpy(p, &v1, 8);
 	rc = l2_touch(l, i * PAGE_64K + off, i * PAGE_64K + off, v2, &got);
 	if (rc != TRAP_SYSCALL) {
+		u64 b = FZ_TREE(l);
+
 		fail(ep, "coherence", "LPID %d page %d (L1 0x%llx, %s) %s: L2 load/store: %s; %s",
 		     l, i, ra, ra >= X_BASE ? backing_name[w.backing] : "slot 0", after,
 		     rc_name(rc), rc == HC_NO_RETURN ? w.vm.why : w.vm.l2why);
+		out("#   L1 tree: PATE %llx root %llx PUD %llx PMD %llx PTE[%d] %llx",
+		    be_ld(L1_PTBL + l * 16), be_ld(b), be_ld(b + T_PUD), be_ld(b + T_PMD), i,
+		    be_ld(b + T_PTE + i * 8));
 		return rc;
 	}
 	memcpy(&h, p, 8);
@@ -1188,12 +1206,15 @@ static void two_vcpus(struct rng *r)
 	}
 }
 
-/* KVM_GET_DIRTY_LOG of slot 1; the bit of L1 page ra, or -1. */
+/*
+ * KVM_GET_DIRTY_LOG of slot 1; the bit of L1 page ra, or -1.  One bit per
+ * host page: 64K in the test kernel, 4K in Debian's.
+ */
 static int dirty_bit(u64 ra)
 {
-	unsigned long bm[X_PAGES / (8 * sizeof(long))];
+	static unsigned long bm[X_SIZE / 4096 / (8 * sizeof(long))];
 	struct kvm_dirty_log log = { .slot = X_SLOT };
-	u64 pg = (ra - X_BASE) / PAGE_64K;
+	u64 pg = (ra - X_BASE) / (u64)sysconf(_SC_PAGESIZE);
 
 	memset(bm, 0, sizeof(bm));
 	log.dirty_bitmap = bm;
