@@ -1248,14 +1248,14 @@ static void dirty_log(struct rng *r)
 	if (!flush_lpid(EP_L0, l))
 		return;
 	rc = l2_touch(l, i * PAGE_64K + off, i * PAGE_64K + off, rnd(r), NULL);
-	b1 = dirty_bit(ra);
+	b1 = dirty_bit(ra + off);
 	if (rc != TRAP_SYSCALL || b1 != 1) {
 		fail(EP_L0, "dirty-log", "first L2 store to L1 0x%llx: %s, dirty bit %d", ra,
 		     rc_name(rc), b1);
 		return;
 	}
 	rc = l2_touch(l, i * PAGE_64K + off, i * PAGE_64K + off, rnd(r), NULL);
-	b2 = dirty_bit(ra);
+	b2 = dirty_bit(ra + off);
 	if (rc != TRAP_SYSCALL) {
 		fail(EP_L0, "dirty-log", "second L2 store: %s", rc_name(rc));
 	} else if (b2 != 1) {
