@@ -215,14 +215,16 @@ struct ep_stats {
 
 /* Shared between the child (L1) and the watchdog (parent). */
 struct shared {
-	u64 step_t0;		/* ms the current step began; 0 between steps */
+	int in_step;		/* the child is in a step */
+	long seq;		/* bumped at each step's start and end */
+	int started;		/* the child is past its setup */
 	long step;		/* the current step */
 	int ep;			/* its entry point */
 	char desc[200];		/* what it does */
 	int finished;		/* the child printed its summary lines */
 	long audits, audit_leaves_max, audit_trees_max, audit_us;
 	long total_ops;
-	u64 ms_start, ms_end;
+	u64 ms_start, ms_end;	/* the watchdog's clock: first step, child's exit */
 	struct ep_stats st[NEP];
 };
 
@@ -305,6 +307,19 @@ static void known_msg(int ep, const char *kind, const char *msg)
 	snprintf(m_, sizeof(m_), fmt, ##__VA_ARGS__);			\
 	known_msg(ep, kind, m_);					\
 } while (0)
+
+/*
+ * The child marks each step's start and end; the watchdog times steps on
+ * its own clock only.  Each emulated CPU has its own timebase and they
+ * can be far apart (over 1000 s in Debian's kernel with two CPUs), so a
+ * time taken by the child, which migrates, is never compared with one of
+ * the watchdog's.
+ */
+static void step_mark(int on)
+{
+	__atomic_store_n(&sh->in_step, on, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&sh->seq, 1, __ATOMIC_SEQ_CST);
+}
 
 /* ---------------------------------------------------------------- world --- */
 
@@ -1417,7 +1432,9 @@ static void audit_step(int ep)
 		return;
 	t0 = now_ms();
 	n = audit_read(0, &a);
-	sh->audit_us += (now_ms() - t0) * 1000;
+	t0 = now_ms() - t0;
+	if (t0 < 10000)		/* not across a migration to another timebase */
+		sh->audit_us += t0 * 1000;
 	sh->audits++;
 	if (n < 0) {
 		fail(ep, "auditor", "%s", a.first);
@@ -1519,9 +1536,9 @@ static void repro_l2_hcall(struct rng *r)
 		 repro[3], repro[4], repro[5], repro[6]);
 	out("# %s", sh->desc);
 	sh->ep = EP_L2PROG;
-	__atomic_store_n(&sh->step_t0, now_ms(), __ATOMIC_SEQ_CST);
+	step_mark(1);
 	rc = l2_run(&s);
-	__atomic_store_n(&sh->step_t0, 0, __ATOMIC_SEQ_CST);
+	step_mark(0);
 	note_rc(EP_L2PROG, rc);
 	sh->st[EP_L2PROG].ops = ops_per_ep;
 	out("# returned %s: L2 r3 0x%llx r4 0x%llx nip 0x%llx", rc_name(rc), s.regs.gpr[3],
@@ -1532,7 +1549,6 @@ static void child(void)
 {
 	struct rng seq = { seed }, op, init = { seed ^ 0x1u };
 	long left[NEP], total = 0, k, step;
-	u64 last = now_ms();
 	int ep;
 
 	for (ep = 0; ep < NEP; ep++) {
@@ -1546,13 +1562,13 @@ static void child(void)
 	}
 	out("# slot 1 backing: %s (%s); dirty logging %s; %d CPUs", backing_name[w.backing],
 	    w.facts, w.x_flags ? "on" : "off", w.ncpus);
-	sh->ms_start = now_ms();
+	sh->started = 1;
 	if (repro_dirty) {
 		snprintf(sh->desc, sizeof(sh->desc), "dirty-log harvest, then an L2 store");
 		sh->ep = EP_L0;
-		__atomic_store_n(&sh->step_t0, now_ms(), __ATOMIC_SEQ_CST);
+		step_mark(1);
 		dirty_log(&init);
-		__atomic_store_n(&sh->step_t0, 0, __ATOMIC_SEQ_CST);
+		step_mark(0);
 		out("# dirty-log once: %ld failed, %ld known", sh->st[EP_L0].fails,
 		    sh->st[EP_L0].known);
 	}
@@ -1561,7 +1577,6 @@ static void child(void)
 			repro_l2_hcall(&init);
 		for (ep = 0; ep < NEP; ep++)
 			sh->st[ep].ops = ops_per_ep;
-		sh->ms_end = now_ms();
 		return;
 	}
 	for (step = 0; step < total; step++) {
@@ -1575,7 +1590,7 @@ static void child(void)
 		sh->step = step;
 		sh->ep = ep;
 		sh->desc[0] = 0;
-		__atomic_store_n(&sh->step_t0, now_ms(), __ATOMIC_SEQ_CST);
+		step_mark(1);
 		switch (ep) {
 		case EP_SETPT:
 			op_setpt(&op);
@@ -1610,14 +1625,8 @@ static void child(void)
 		audit_step(ep);
 		sh->st[ep].ops++;
 		sh->total_ops++;
-		__atomic_store_n(&sh->step_t0, 0, __ATOMIC_SEQ_CST);
-		if (now_ms() - last > 30000) {
-			last = now_ms();
-			out("# progress: step %ld of %ld, %llu ops/s", step + 1, total,
-			    (step + 1) * 1000 / (last - sh->ms_start + 1));
-		}
+		step_mark(0);
 	}
-	sh->ms_end = now_ms();
 	out("# KSM pages_sharing %ld; AnonHugePages %ld kB; slot 1 as %s %ld, %s %ld, %s %ld%s%s",
 	    read_long("/sys/kernel/mm/ksm/pages_sharing", NULL),
 	    read_long("/proc/meminfo", "AnonHugePages"), "anon", backing_used[B_ANON], "thp",
@@ -1669,7 +1678,7 @@ static void table(void)
 {
 	char buf[64], rcs[1200];
 	int ep, i, passed = 0, failed = 0;
-	u64 ms = (sh->ms_end ? sh->ms_end : now_ms()) - sh->ms_start;
+	u64 ms = sh->ms_start ? (sh->ms_end ? sh->ms_end : now_ms()) - sh->ms_start : 0;
 	size_t used;
 
 	out("# seed 0x%llx, %ld ops per entry point, %ld ops in %llu ms (%llu ops/s)", seed,
@@ -1707,10 +1716,16 @@ static void table(void)
 static int watchdog(pid_t pid)
 {
 	int kfd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC), status = 0;
+	long seq = -1, total = ops_per_ep * NEP;
+	u64 seen = now_ms(), progress = now_ms();
 	bool hung = false;
+	cpu_set_t one;
 	pid_t r;
-	u64 t0;
 
+	/* one CPU, one timebase: every time below is the watchdog's own */
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	sched_setaffinity(0, sizeof(one), &one);
 	if (kfd >= 0)
 		lseek(kfd, 0, SEEK_END);
 	else
@@ -1722,20 +1737,27 @@ static int watchdog(pid_t pid)
 		r = waitpid(pid, &status, WNOHANG);
 		if (r == pid)
 			break;
-		/*
-		 * Signed: the child's clock read on another CPU may be a little
-		 * ahead of ours (each emulated CPU has its own timebase).
-		 */
-		t0 = __atomic_load_n(&sh->step_t0, __ATOMIC_SEQ_CST);
-		if (t0 && (long long)(now_ms() - t0) > (long long)hang_s * 1000) {
+		if (!sh->ms_start && __atomic_load_n(&sh->started, __ATOMIC_SEQ_CST))
+			sh->ms_start = now_ms();
+		if (__atomic_load_n(&sh->seq, __ATOMIC_SEQ_CST) != seq) {
+			seq = __atomic_load_n(&sh->seq, __ATOMIC_SEQ_CST);
+			seen = now_ms();
+		} else if (__atomic_load_n(&sh->in_step, __ATOMIC_SEQ_CST) &&
+			   now_ms() - seen > (u64)hang_s * 1000) {
 			sh->st[sh->ep].hangs++;
-			out("# HANG %s step %ld (seed 0x%llx): no return in %lld ms [op: %s]",
-			    ep_name[sh->ep], sh->step, seed, (long long)(now_ms() - t0), sh->desc);
+			out("# HANG %s step %ld (seed 0x%llx): no return in %llu ms [op: %s]",
+			    ep_name[sh->ep], sh->step, seed, now_ms() - seen, sh->desc);
 			kill(pid, SIGKILL);
 			hung = true;
 			break;
 		}
+		if (sh->ms_start && now_ms() - progress > 60000) {
+			progress = now_ms();
+			out("# progress: step %ld of %ld, %llu ops/s", sh->total_ops, total,
+			    sh->total_ops * 1000 / (progress - sh->ms_start + 1));
+		}
 	}
+	sh->ms_end = now_ms();
 	poll(NULL, 0, 1000);
 	if (kfd >= 0)
 		kmsg_drain(kfd);
