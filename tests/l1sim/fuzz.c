@@ -352,6 +352,7 @@ static struct {
 	enum backing backing;
 	u32 x_flags;
 	bool ptcr_ok;
+	bool ptcr_was_bad;	/* another table was registered since */
 	struct lp lp[NLPID + 1];
 	struct v1 v1;
 	int ncpus;
@@ -462,6 +463,22 @@ static bool flush_lpid(int ep, int l)
 	return true;
 }
 
+/*
+ * The good table is registered again after another one: an L2 entered in
+ * between may have had its partition-table entry read from that other
+ * table, and L0 re-reads it only on a RIC=2 flush (as kvm-hv does): every
+ * L2's tree is rebuilt, with that flush, before an oracle relies on it.
+ */
+static void ptcr_back(void)
+{
+	int l;
+
+	if (w.ptcr_was_bad)
+		for (l = 1; l <= NLPID; l++)
+			w.lp[l].broken = true;
+	w.ptcr_was_bad = false;
+}
+
 /* Register the good partition table; true on H_SUCCESS. */
 static bool ptcr_restore(int ep)
 {
@@ -471,6 +488,8 @@ static bool ptcr_restore(int ep)
 	if (!w.ptcr_ok)
 		fail(ep, "partition-table", "the good table (0x%x) refused: %ld (%s)", L1_PTBL,
 		     rc, rc_name(rc));
+	else
+		ptcr_back();
 	return w.ptcr_ok;
 }
 
@@ -698,6 +717,10 @@ static void op_setpt(struct rng *r)
 	rc = HCALL(&w.vm, KHN_H_SET_PARTITION_TABLE, ptcr);
 	note_rc(EP_SETPT, rc);
 	w.ptcr_ok = rc == KHN_H_SUCCESS && ptcr == L1_PTBL;
+	if (rc == KHN_H_SUCCESS && ptcr != L1_PTBL)
+		w.ptcr_was_bad = true;
+	else if (w.ptcr_ok)
+		ptcr_back();
 	if (ptcr == L1_PTBL && rc != KHN_H_SUCCESS)
 		fail(EP_SETPT, "partition-table", "the good table refused: %ld (%s)", rc,
 		     rc_name(rc));
