@@ -746,6 +746,31 @@ static void t_rpt_l1_process(struct vm *vm)
 }
 
 /*
+ * The nested (partition-scoped) H_RPT_INVALIDATE of the same range: the
+ * module decides it in khn_rpt_decide(); kvm-hv's own code stepped it
+ * page by page in do_tlb_invalidate_nested_tlb(), which wraps the same
+ * way (scripts/0002-*.patch checks it too).
+ */
+static void t_rpt_nested_hostile(struct vm *vm)
+{
+	u64 t0, us;
+	long rc;
+
+	group_begin("rpt-invalidate-nested-hostile");
+	t0 = mftb();
+	rc = HCALL(vm, KHN_H_RPT_INVALIDATE, L2_LPID, H_RPTI_TARGET_CMMU,
+		   H_RPTI_TYPE_NESTED | H_RPTI_TYPE_TLB, H_RPTI_PAGE_64K, RPT_TOP_START,
+		   RPT_END_ALL);
+	us = tb_to_us(mftb() - t0);
+	expect_rc(vm, "64K pages, [2^64 - 4K, 2^64 - 1)", rc, KHN_H_SUCCESS);
+	check(us < RPT_RETURN_MAX_US, "returned in %llu us", us);
+	out("#   nested H_RPT_INVALIDATE [0x%llx, 0x%llx) 64K returned %s in %llu us",
+	    RPT_TOP_START, RPT_END_ALL, rc_name(rc), us);
+	expect_load(vm, "the L2 still runs", L2_DATA + 0x800, host_ld(vm, L1_DATA_A + 0x800));
+	group_end();
+}
+
+/*
  * The L2's own "sc 1" with r3..r9 (l2_hcall); L0 serves a process-scoped
  * H_RPT_INVALIDATE itself and resumes the L2, which reports its r3 with
  * MARK_L2.  Returns H_ENTER_NESTED's result; *l2_r3 the L2's hcall result,
@@ -819,6 +844,7 @@ static void t_rpt_l2_process(struct vm *vm, bool in_tree)
 		      KHN_H_P5, &us);
 	expect_l2_rpt(vm, "a sane range", 0, H_RPTI_TYPE_TLB | H_RPTI_TYPE_PWC, H_RPTI_PAGE_4K,
 		      0x1000, 0x3000, KHN_H_SUCCESS, &us);
+	out("#   L2 H_RPT_INVALIDATE [0x1000, 0x3000) 4K (for comparison): %llu us", us);
 	if (!in_tree) {
 		/* kvm-hv's own code checks only the range */
 		expect_l2_rpt(vm, "type asks nothing", 0, 0, H_RPTI_PAGE_4K, 0x1000, 0x3000,
@@ -1054,6 +1080,7 @@ static void scenario(u64 nr_cpus)
 		t_many(&vm);
 		t_tlb_bad(&vm);
 		t_tlb(&vm);
+		t_rpt_nested_hostile(&vm);
 		t_rpt_l1_process(&vm);
 		t_rpt_l2_process(&vm, !strcmp(mode, "baseline"));
 		t_ppr(&vm, !strcmp(mode, "baseline"));
