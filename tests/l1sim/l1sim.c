@@ -597,22 +597,24 @@ static void t_dirty_log(struct vm *vm)
 		return;
 	}
 	harvest(vm, L1_DATA_A, &dirty);
-	for (round = 0; round < 4; round++) {
+	for (round = 0; round < 6; round++) {
 		const u64 val = 0xd1e7000000000000ULL | round;
+		/* rounds 2.. store 20K further: another 4K L0 page of page A */
+		const u64 off = 0x40 + 8 * round + (round >= 2 ? 0x5000 : 0);
 
-		rc = l2_call(vm, &s, L2_OFF(l2_store), 0, val, l2ra + 8 * round);
+		rc = l2_call(vm, &s, L2_OFF(l2_store), 0, val, l2ra - 0x40 + off);
 		expect_rc(vm, "L2 store", rc, TRAP_SYSCALL);
-		check(host_ld(vm, L1_DATA_A + 0x40 + 8 * round) == val,
-		      "round %d: the store reached page A", round);
-		n = harvest(vm, L1_DATA_A, &dirty);
+		check(host_ld(vm, L1_DATA_A + off) == val,
+		      "round %d: the store reached page A + 0x%llx", round, off);
+		n = harvest(vm, L1_DATA_A + off, &dirty);
 		check(n > 0 && dirty,
 		      "round %d: the L2 store through %s shadow leaf is logged (%d pages logged)",
-		      round, round ? "an existing" : "a new", n);
-		n = harvest(vm, L1_DATA_A, &dirty);
+		      round, round == 0 || round == 2 ? "a new" : "an existing", n);
+		n = harvest(vm, L1_DATA_A + off, &dirty);
 		check(n >= 0 && !dirty, "round %d: nothing logged when nothing stored", round);
-		rc = l2_call(vm, &s, L2_OFF(l2_load), 0, 0, l2ra);
+		rc = l2_call(vm, &s, L2_OFF(l2_load), 0, 0, l2ra - 0x40 + off);
 		expect_rc(vm, "L2 load", rc, TRAP_SYSCALL);
-		n = harvest(vm, L1_DATA_A, &dirty);
+		n = harvest(vm, L1_DATA_A + off, &dirty);
 		check(n >= 0 && !dirty, "round %d: an L2 load is not logged", round);
 	}
 	check(set_dirty_logging(vm, false), "dirty logging off: %m");
