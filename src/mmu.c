@@ -267,9 +267,16 @@ static int khn_l0_pte(struct kvm_vcpu *vcpu, struct kvm_memory_slot *slot,
 		*shift = hshift ? hshift : PAGE_SHIFT;
 		return 0;
 	}
-	/* Also sets R (and C for a write) when the entry is there already. */
+	/*
+	 * Also sets R (and C for a write) when the entry is there already.
+	 * It returns RESUME_GUEST, which is 0, without filling @p or @level
+	 * when the host PTE vanished under it (THP collapse, munmap, KSM):
+	 * only a present PTE it wrote is a result.
+	 */
+	p = __pte(0);
+	level = 0;
 	if (kvmppc_book3s_instantiate_page(vcpu, gpa, slot, writing, ro, &p,
-					   &level))
+					   &level) || !pte_present(p))
 		return RESUME_GUEST;
 	*pte = pte_val(p);
 	*shift = khn_level_shift(level);
