@@ -982,9 +982,13 @@ static void op_tree(struct rng *r)
 	case 2:
 		what = "remap a page";
 		pool_page(r, &ra);
-		pte_set(l, i, ra, chance(r, 80) ? PTE_RWX : rn(r, 0x200));
+		v = chance(r, 80) ? PTE_RWX : rn(r, 0x200);
+		pte_set(l, i, ra, v);
 		w.lp[l].pte[i] = ra;
 		w.lp[l].stale[i] = true;
+		/* other permissions, attributes, no R or C: not for the oracle */
+		if (v != PTE_RWX)
+			w.lp[l].broken = true;
 		if (chance(r, 70))
 			flush_some(r, l, i);
 		break;
