@@ -1366,28 +1366,34 @@ static void op_l0(struct rng *r)
 {
 	int kind = rn(r, ARRAY_SIZE(l0_what)), e, n;
 	const char *what = l0_what[kind];
-	u64 off, len;
+	u64 off = 0, len = 0, where = 0;	/* L1 real address and length, for -v */
 
 	snprintf(sh->desc, sizeof(sh->desc), "%s (slot 1: %s)", what, backing_name[w.backing]);
 	switch (kind) {
 	case 0:
 		len = (1 + rn(r, 32)) * PAGE_64K;
 		off = rn(r, X_PAGES) * PAGE_64K;
-		if (chance(r, 50))
-			madvise(w.x + off, off + len > X_SIZE ? X_SIZE - off : len, MADV_DONTNEED);
-		else
-			madvise(l1(&w.vm, POOL0 + rn(r, POOL0_PAGES / 2) * PAGE_64K), len,
-				MADV_DONTNEED);
+		if (chance(r, 50)) {
+			len = off + len > X_SIZE ? X_SIZE - off : len;
+			madvise(w.x + off, len, MADV_DONTNEED);
+			where = X_BASE + off;
+		} else {
+			where = POOL0 + rn(r, POOL0_PAGES / 2) * PAGE_64K;
+			madvise(l1(&w.vm, where), len, MADV_DONTNEED);
+		}
 		break;
 	case 1:
 		off = rn(r, 16) * SZ_2M;
 		madvise(w.x + off, SZ_2M, MADV_HUGEPAGE);
 		for (len = 0; len < SZ_2M; len += PAGE_64K)
 			w.x[off + len] ^= 1;
+		where = X_BASE + off;
 		break;
 	case 2:
 		off = rn(r, 16) * SZ_2M + rn(r, 32) * PAGE_64K;
 		madvise(w.x + off, PAGE_64K, MADV_NOHUGEPAGE);
+		where = X_BASE + off;
+		len = PAGE_64K;
 		break;
 	case 3:
 		off = rn(r, X_PAGES) * PAGE_64K;
@@ -1397,6 +1403,8 @@ static void op_l0(struct rng *r)
 				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
 				fail(EP_L0, "munmap", "mapping slot 1+0x%llx again: %m", off);
 		}
+		where = X_BASE + off;
+		len = PAGE_64K;
 		break;
 	case 4:
 		n = 1 + rn(r, 64);
@@ -1404,6 +1412,8 @@ static void op_l0(struct rng *r)
 		for (e = 0; e < n; e++)
 			memset(w.x + off + e * PAGE_64K, 0x5a, PAGE_64K);
 		madvise(w.x, X_SIZE, chance(r, 80) ? MADV_MERGEABLE : MADV_UNMERGEABLE);
+		where = X_BASE + off;
+		len = n * PAGE_64K;
 		break;
 	case 5:
 		x_slot_set(X_BASE, 0, 0);
@@ -1442,6 +1452,9 @@ static void op_l0(struct rng *r)
 		x_recreate(rn(r, NBACKING));
 		break;
 	}
+	if (len)
+		snprintf(sh->desc, sizeof(sh->desc), "%s at L1 0x%llx+0x%llx (slot 1: %s)", what,
+			 where, len, backing_name[w.backing]);
 	coherence_some(EP_L0, r, what, 2);
 	note_rc(EP_L0, 0);
 }
