@@ -239,6 +239,8 @@ static bool module_mode;
 static u64 repro[8];		/* --l2-hcall: r3..r9, and 1 for problem state */
 static int repro_n;
 static bool repro_dirty;	/* --dirty-log-once */
+static int repro_l0[16];	/* --l0 K,K,..: these l0-events in this order */
+static int repro_l0_n;
 
 static void note_rc(int ep, long rc)
 {
@@ -1362,10 +1364,10 @@ static const char * const l0_what[] = {
 	"two vCPUs of one L2", "compact memory", "slot 1 backing changed",
 };
 
-static void op_l0(struct rng *r)
+static void op_l0_kind(struct rng *r, int kind)
 {
-	int kind = rn(r, ARRAY_SIZE(l0_what)), e, n;
 	const char *what = l0_what[kind];
+	int e, n;
 	u64 off = 0, len = 0, where = 0;	/* L1 real address and length, for -v */
 
 	snprintf(sh->desc, sizeof(sh->desc), "%s (slot 1: %s)", what, backing_name[w.backing]);
@@ -1457,6 +1459,11 @@ static void op_l0(struct rng *r)
 			 where, len, backing_name[w.backing]);
 	coherence_some(EP_L0, r, what, 2);
 	note_rc(EP_L0, 0);
+}
+
+static void op_l0(struct rng *r)
+{
+	op_l0_kind(r, rn(r, ARRAY_SIZE(l0_what)));
 }
 
 /* ------------------------------------------------------------------ run --- */
@@ -1612,7 +1619,15 @@ static void child(void)
 		out("# dirty-log once: %ld failed, %ld known", sh->st[EP_L0].fails,
 		    sh->st[EP_L0].known);
 	}
-	if (repro_n || repro_dirty) {
+	for (ep = 0; ep < repro_l0_n; ep++) {
+		sh->step = ep;
+		sh->ep = EP_L0;
+		step_mark(1);
+		op_l0_kind(&init, repro_l0[ep]);
+		step_mark(0);
+		out("# --l0 step %d: %s", ep, sh->desc);
+	}
+	if (repro_n || repro_dirty || repro_l0_n) {
 		if (repro_n)
 			repro_l2_hcall(&init);
 		for (ep = 0; ep < NEP; ep++)
@@ -1821,7 +1836,7 @@ static void bad_usage(void)
 {
 	fprintf(stderr, "usage: l1fuzz [-v] [--seed S] [--ops N] [--known LIST] [--hang-s S]\n"
 		"  [--audit-every N] [--stop-after STEP] [--l2-hcall R3,..,R9[,1]]\n"
-		"  [--dirty-log-once] baseline|module\n"
+		"  [--dirty-log-once] [--l0 K,K,..] baseline|module\n"
 		"  LIST: none, or of dirty-log,l2-rpt-range,l1-rpt-range\n");
 	exit(2);
 }
@@ -1834,6 +1849,19 @@ static void parse_repro(char *list)
 		repro[repro_n++] = strtoull(v, NULL, 0);
 	if (repro_n < 7)
 		bad_usage();
+}
+
+static void parse_l0(char *list)
+{
+	char *save = NULL, *v;
+	long k;
+
+	for (v = strtok_r(list, ",", &save); v; v = strtok_r(NULL, ",", &save)) {
+		k = strtol(v, NULL, 0);
+		if (k < 0 || k >= (long)ARRAY_SIZE(l0_what) || repro_l0_n >= 16)
+			bad_usage();
+		repro_l0[repro_l0_n++] = k;
+	}
 }
 
 static void parse_known(char *list)
@@ -1876,6 +1904,8 @@ int main(int argc, char **argv)
 			audit_every = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--stop-after") && i + 1 < argc)
 			stop_after = strtol(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--l0") && i + 1 < argc)
+			parse_l0(argv[++i]);
 		else if (!strcmp(argv[i], "--dirty-log-once"))
 			repro_dirty = true;
 		else if (!strcmp(argv[i], "--l2-hcall") && i + 1 < argc)
