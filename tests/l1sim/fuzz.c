@@ -1206,6 +1206,7 @@ static void two_vcpus(struct rng *r)
 	struct l2 s;
 	long rc;
 
+	snprintf(sh->desc, sizeof(sh->desc), "two vCPUs of one L2: LPID %d page %d", l, i);
 	if (!lp_ready(EP_L0, r, l) || !w.lp[l].pte[i])
 		return;
 	if (w.lp[l].stale[i] && !flush_lpid(EP_L0, l))
