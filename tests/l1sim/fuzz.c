@@ -72,6 +72,7 @@
 #define MSR_DR		BIT_ULL(4)
 #define MSR_HV		BIT_ULL(60)
 #define PTE_PRIV	0x008ULL
+#define DSISR_UNSUPP_MMU	0x00080000ULL
 #define H_RPTI_TYPE_PWC	0x4
 #define H_RPTI_TYPE_PAT	0x8
 
@@ -234,7 +235,7 @@ static long ops_per_ep = 100;
 static long stop_after = -1;
 static int audit_every = 1;
 static int hang_s = HANG_S;
-static bool known_dirty, known_l2_rpt, known_l1_rpt;
+static bool known_dirty, known_l2_rpt, known_l1_rpt, known_unsupp;
 static bool module_mode;
 static u64 repro[8];		/* --l2-hcall: r3..r9, and 1 for problem state */
 static int repro_n;
@@ -357,6 +358,7 @@ static struct {
 	bool ptcr_was_bad;	/* another table was registered since */
 	struct lp lp[NLPID + 1];
 	struct v1 v1;
+	u64 last_hdsisr;	/* of the last L2 run through l2_run() */
 	int ncpus;
 	char facts[400];
 } w;
@@ -597,6 +599,7 @@ static long l2_run(struct l2 *s)
 	rc = enter_at(L1_GS, L1_REGS);
 	gs_load(&w.vm, L1_GS, &s->gs);
 	regs_load(&w.vm, L1_REGS, &s->regs);
+	w.last_hdsisr = s->gs.hdsisr;
 	snprintf(w.vm.l2why, sizeof(w.vm.l2why),
 		 "L2 nip 0x%llx msr 0x%llx hdar 0x%llx hdsisr 0x%llx asdr 0x%llx heir 0x%llx",
 		 s->regs.nip, s->regs.msr, s->gs.hdar, s->gs.hdsisr, s->gs.asdr, s->gs.heir);
@@ -670,10 +673,22 @@ static long coherence(int ep, struct rng *r, int l, int i, const char *after)
 	}
 	if (rc != TRAP_SYSCALL) {
 		u64 b = FZ_TREE(l);
+		/* L1's tree as tree_reset() and the model left it */
+		bool intact = be_ld(L1_PTBL + l * 16) == (PATB_HR | RTS_52 | b | 13) &&
+			      be_ld(b) == (PTE_VALID | (b + T_PUD) | 9) &&
+			      be_ld(b + T_PUD) == (PTE_VALID | (b + T_PMD) | 9) &&
+			      be_ld(b + T_PMD) == (PTE_VALID | (b + T_PTE) | 5) &&
+			      be_ld(b + T_PTE + i * 8) == (PTE_VALID | PTE_LEAF | ra | PTE_RWX);
 
-		fail(ep, "coherence", "LPID %d page %d (L1 0x%llx, %s) %s: L2 load/store: %s; %s",
-		     l, i, ra, ra >= X_BASE ? backing_name[w.backing] : "slot 0", after,
-		     rc_name(rc), rc == HC_NO_RETURN ? w.vm.why : w.vm.l2why);
+		if (known_unsupp && rc == TRAP_HDSI && intact &&
+		    (w.last_hdsisr & DSISR_UNSUPP_MMU))
+			known(ep, "unsupp-mmu", "LPID %d page %d (L1 0x%llx) %s: HDSI %s; %s", l, i,
+			      ra, after, "UNSUPP_MMU with L1's tree intact", w.vm.l2why);
+		else
+			fail(ep, "coherence", "LPID %d page %d (L1 0x%llx, %s) %s: %s: %s; %s",
+			     l, i, ra, ra >= X_BASE ? backing_name[w.backing] : "slot 0", after,
+			     intact ? "tree intact" : "tree changed", rc_name(rc),
+			     rc == HC_NO_RETURN ? w.vm.why : w.vm.l2why);
 		out("#   L1 tree: PATE %llx root %llx PUD %llx PMD %llx PTE[%d] %llx",
 		    be_ld(L1_PTBL + l * 16), be_ld(b), be_ld(b + T_PUD), be_ld(b + T_PMD), i,
 		    be_ld(b + T_PTE + i * 8));
@@ -1844,7 +1859,7 @@ static void bad_usage(void)
 	fprintf(stderr, "usage: l1fuzz [-v] [--seed S] [--ops N] [--known LIST] [--hang-s S]\n"
 		"  [--audit-every N] [--stop-after STEP] [--l2-hcall R3,..,R9[,1]]\n"
 		"  [--dirty-log-once] [--l0 K,K,..] baseline|module\n"
-		"  LIST: none, or of dirty-log,l2-rpt-range,l1-rpt-range\n");
+		"  LIST: none, or of dirty-log,l2-rpt-range,l1-rpt-range,unsupp-mmu\n");
 	exit(2);
 }
 
@@ -1882,6 +1897,8 @@ static void parse_known(char *list)
 			known_l2_rpt = true;
 		else if (!strcmp(k, "l1-rpt-range"))
 			known_l1_rpt = true;
+		else if (!strcmp(k, "unsupp-mmu"))
+			known_unsupp = true;
 		else if (strcmp(k, "none"))
 			bad_usage();
 	}
@@ -1929,10 +1946,10 @@ int main(int argc, char **argv)
 	v = read_long("/proc/cpuinfo", "timebase");
 	if (v > 0)
 		tb_hz = v;
-	out("# seed 0x%llx, %ld ops per entry point, known bugs skipped:%s%s%s%s", seed,
+	out("# seed 0x%llx, %ld ops per entry point, known bugs skipped:%s%s%s%s%s", seed,
 	    ops_per_ep, known_dirty ? " dirty-log" : "", known_l2_rpt ? " l2-rpt-range" : "",
-	    known_l1_rpt ? " l1-rpt-range" : "",
-	    known_dirty || known_l2_rpt || known_l1_rpt ? "" : " none");
+	    known_l1_rpt ? " l1-rpt-range" : "", known_unsupp ? " unsupp-mmu" : "",
+	    known_dirty || known_l2_rpt || known_l1_rpt || known_unsupp ? "" : " none");
 	if (module_mode != module_loaded())
 		out("# warning: %s is %sloaded in %s mode", MODNAME, module_loaded() ? "" : "not ",
 		    mode);
