@@ -72,6 +72,7 @@
 #define MSR_DR		BIT_ULL(4)
 #define MSR_HV		BIT_ULL(60)
 #define PTE_PRIV	0x008ULL
+#define DSISR_UNSUPP_MMU	0x00080000ULL
 #define H_RPTI_TYPE_PWC	0x4
 #define H_RPTI_TYPE_PAT	0x8
 
@@ -234,11 +235,13 @@ static long ops_per_ep = 100;
 static long stop_after = -1;
 static int audit_every = 1;
 static int hang_s = HANG_S;
-static bool known_dirty, known_l2_rpt, known_l1_rpt;
+static bool known_dirty, known_l2_rpt, known_l1_rpt, known_unsupp;
 static bool module_mode;
 static u64 repro[8];		/* --l2-hcall: r3..r9, and 1 for problem state */
 static int repro_n;
 static bool repro_dirty;	/* --dirty-log-once */
+static int repro_l0[16];	/* --l0 K,K,..: these l0-events in this order */
+static int repro_l0_n;
 
 static void note_rc(int ep, long rc)
 {
@@ -355,6 +358,7 @@ static struct {
 	bool ptcr_was_bad;	/* another table was registered since */
 	struct lp lp[NLPID + 1];
 	struct v1 v1;
+	u64 last_hdsisr;	/* of the last L2 run through l2_run() */
 	int ncpus;
 	char facts[400];
 } w;
@@ -595,6 +599,7 @@ static long l2_run(struct l2 *s)
 	rc = enter_at(L1_GS, L1_REGS);
 	gs_load(&w.vm, L1_GS, &s->gs);
 	regs_load(&w.vm, L1_REGS, &s->regs);
+	w.last_hdsisr = s->gs.hdsisr;
 	snprintf(w.vm.l2why, sizeof(w.vm.l2why),
 		 "L2 nip 0x%llx msr 0x%llx hdar 0x%llx hdsisr 0x%llx asdr 0x%llx heir 0x%llx",
 		 s->regs.nip, s->regs.msr, s->gs.hdar, s->gs.hdsisr, s->gs.asdr, s->gs.heir);
@@ -647,6 +652,7 @@ static long coherence(int ep, struct rng *r, int l, int i, const char *after)
 {
 	u64 ra, off = rn(r, PAGE_64K / 8) * 8, v1 = rnd(r) | 1, v2 = rnd(r) | 2, got = 0, h;
 	unsigned char *p;
+	int tries;
 	long rc;
 
 	if (!lp_ready(ep, r, l))
@@ -658,14 +664,31 @@ static long coherence(int ep, struct rng *r, int l, int i, const char *after)
 		return HC_NO_RETURN;
 	proc_tree(l);
 	p = host_ptr(ra) + off;
-	memcpy(p, &v1, 8);
-	rc = l2_touch(l, i * PAGE_64K + off, i * PAGE_64K + off, v2, &got);
+	/* 200 ms of HDEC can pass before the L2 gets there on a busy host */
+	for (tries = 0; tries < 4; tries++) {
+		memcpy(p, &v1, 8);
+		rc = l2_touch(l, i * PAGE_64K + off, i * PAGE_64K + off, v2, &got);
+		if (rc != TRAP_HDEC)
+			break;
+	}
 	if (rc != TRAP_SYSCALL) {
 		u64 b = FZ_TREE(l);
+		/* L1's tree as tree_reset() and the model left it */
+		bool intact = be_ld(L1_PTBL + l * 16) == (PATB_HR | RTS_52 | b | 13) &&
+			      be_ld(b) == (PTE_VALID | (b + T_PUD) | 9) &&
+			      be_ld(b + T_PUD) == (PTE_VALID | (b + T_PMD) | 9) &&
+			      be_ld(b + T_PMD) == (PTE_VALID | (b + T_PTE) | 5) &&
+			      be_ld(b + T_PTE + i * 8) == (PTE_VALID | PTE_LEAF | ra | PTE_RWX);
 
-		fail(ep, "coherence", "LPID %d page %d (L1 0x%llx, %s) %s: L2 load/store: %s; %s",
-		     l, i, ra, ra >= X_BASE ? backing_name[w.backing] : "slot 0", after,
-		     rc_name(rc), rc == HC_NO_RETURN ? w.vm.why : w.vm.l2why);
+		if (known_unsupp && rc == TRAP_HDSI && intact &&
+		    (w.last_hdsisr & DSISR_UNSUPP_MMU))
+			known(ep, "unsupp-mmu", "LPID %d page %d (L1 0x%llx) %s: HDSI %s; %s", l, i,
+			      ra, after, "UNSUPP_MMU with L1's tree intact", w.vm.l2why);
+		else
+			fail(ep, "coherence", "LPID %d page %d (L1 0x%llx, %s) %s: %s: %s; %s",
+			     l, i, ra, ra >= X_BASE ? backing_name[w.backing] : "slot 0", after,
+			     intact ? "tree intact" : "tree changed", rc_name(rc),
+			     rc == HC_NO_RETURN ? w.vm.why : w.vm.l2why);
 		out("#   L1 tree: PATE %llx root %llx PUD %llx PMD %llx PTE[%d] %llx",
 		    be_ld(L1_PTBL + l * 16), be_ld(b), be_ld(b + T_PUD), be_ld(b + T_PMD), i,
 		    be_ld(b + T_PTE + i * 8));
@@ -982,9 +1005,13 @@ static void op_tree(struct rng *r)
 	case 2:
 		what = "remap a page";
 		pool_page(r, &ra);
-		pte_set(l, i, ra, chance(r, 80) ? PTE_RWX : rn(r, 0x200));
+		v = chance(r, 80) ? PTE_RWX : rn(r, 0x200);
+		pte_set(l, i, ra, v);
 		w.lp[l].pte[i] = ra;
 		w.lp[l].stale[i] = true;
+		/* other permissions, attributes, no R or C: not for the oracle */
+		if (v != PTE_RWX)
+			w.lp[l].broken = true;
 		if (chance(r, 70))
 			flush_some(r, l, i);
 		break;
@@ -1200,6 +1227,7 @@ static void two_vcpus(struct rng *r)
 	struct l2 s;
 	long rc;
 
+	snprintf(sh->desc, sizeof(sh->desc), "two vCPUs of one L2: LPID %d page %d", l, i);
 	if (!lp_ready(EP_L0, r, l) || !w.lp[l].pte[i])
 		return;
 	if (w.lp[l].stale[i] && !flush_lpid(EP_L0, l))
@@ -1358,32 +1386,38 @@ static const char * const l0_what[] = {
 	"two vCPUs of one L2", "compact memory", "slot 1 backing changed",
 };
 
-static void op_l0(struct rng *r)
+static void op_l0_kind(struct rng *r, int kind)
 {
-	int kind = rn(r, ARRAY_SIZE(l0_what)), e, n;
 	const char *what = l0_what[kind];
-	u64 off, len;
+	int e, n;
+	u64 off = 0, len = 0, where = 0;	/* L1 real address and length, for -v */
 
 	snprintf(sh->desc, sizeof(sh->desc), "%s (slot 1: %s)", what, backing_name[w.backing]);
 	switch (kind) {
 	case 0:
 		len = (1 + rn(r, 32)) * PAGE_64K;
 		off = rn(r, X_PAGES) * PAGE_64K;
-		if (chance(r, 50))
-			madvise(w.x + off, off + len > X_SIZE ? X_SIZE - off : len, MADV_DONTNEED);
-		else
-			madvise(l1(&w.vm, POOL0 + rn(r, POOL0_PAGES / 2) * PAGE_64K), len,
-				MADV_DONTNEED);
+		if (chance(r, 50)) {
+			len = off + len > X_SIZE ? X_SIZE - off : len;
+			madvise(w.x + off, len, MADV_DONTNEED);
+			where = X_BASE + off;
+		} else {
+			where = POOL0 + rn(r, POOL0_PAGES / 2) * PAGE_64K;
+			madvise(l1(&w.vm, where), len, MADV_DONTNEED);
+		}
 		break;
 	case 1:
 		off = rn(r, 16) * SZ_2M;
 		madvise(w.x + off, SZ_2M, MADV_HUGEPAGE);
 		for (len = 0; len < SZ_2M; len += PAGE_64K)
 			w.x[off + len] ^= 1;
+		where = X_BASE + off;
 		break;
 	case 2:
 		off = rn(r, 16) * SZ_2M + rn(r, 32) * PAGE_64K;
 		madvise(w.x + off, PAGE_64K, MADV_NOHUGEPAGE);
+		where = X_BASE + off;
+		len = PAGE_64K;
 		break;
 	case 3:
 		off = rn(r, X_PAGES) * PAGE_64K;
@@ -1393,6 +1427,8 @@ static void op_l0(struct rng *r)
 				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
 				fail(EP_L0, "munmap", "mapping slot 1+0x%llx again: %m", off);
 		}
+		where = X_BASE + off;
+		len = PAGE_64K;
 		break;
 	case 4:
 		n = 1 + rn(r, 64);
@@ -1400,6 +1436,8 @@ static void op_l0(struct rng *r)
 		for (e = 0; e < n; e++)
 			memset(w.x + off + e * PAGE_64K, 0x5a, PAGE_64K);
 		madvise(w.x, X_SIZE, chance(r, 80) ? MADV_MERGEABLE : MADV_UNMERGEABLE);
+		where = X_BASE + off;
+		len = n * PAGE_64K;
 		break;
 	case 5:
 		x_slot_set(X_BASE, 0, 0);
@@ -1438,8 +1476,16 @@ static void op_l0(struct rng *r)
 		x_recreate(rn(r, NBACKING));
 		break;
 	}
+	if (len)
+		snprintf(sh->desc, sizeof(sh->desc), "%s at L1 0x%llx+0x%llx (slot 1: %s)", what,
+			 where, len, backing_name[w.backing]);
 	coherence_some(EP_L0, r, what, 2);
 	note_rc(EP_L0, 0);
+}
+
+static void op_l0(struct rng *r)
+{
+	op_l0_kind(r, rn(r, ARRAY_SIZE(l0_what)));
 }
 
 /* ------------------------------------------------------------------ run --- */
@@ -1595,7 +1641,15 @@ static void child(void)
 		out("# dirty-log once: %ld failed, %ld known", sh->st[EP_L0].fails,
 		    sh->st[EP_L0].known);
 	}
-	if (repro_n || repro_dirty) {
+	for (ep = 0; ep < repro_l0_n; ep++) {
+		sh->step = ep;
+		sh->ep = EP_L0;
+		step_mark(1);
+		op_l0_kind(&init, repro_l0[ep]);
+		step_mark(0);
+		out("# --l0 step %d: %s", ep, sh->desc);
+	}
+	if (repro_n || repro_dirty || repro_l0_n) {
 		if (repro_n)
 			repro_l2_hcall(&init);
 		for (ep = 0; ep < NEP; ep++)
@@ -1804,8 +1858,8 @@ static void bad_usage(void)
 {
 	fprintf(stderr, "usage: l1fuzz [-v] [--seed S] [--ops N] [--known LIST] [--hang-s S]\n"
 		"  [--audit-every N] [--stop-after STEP] [--l2-hcall R3,..,R9[,1]]\n"
-		"  [--dirty-log-once] baseline|module\n"
-		"  LIST: none, or of dirty-log,l2-rpt-range,l1-rpt-range\n");
+		"  [--dirty-log-once] [--l0 K,K,..] baseline|module\n"
+		"  LIST: none, or of dirty-log,l2-rpt-range,l1-rpt-range,unsupp-mmu\n");
 	exit(2);
 }
 
@@ -1819,6 +1873,19 @@ static void parse_repro(char *list)
 		bad_usage();
 }
 
+static void parse_l0(char *list)
+{
+	char *save = NULL, *v;
+	long k;
+
+	for (v = strtok_r(list, ",", &save); v; v = strtok_r(NULL, ",", &save)) {
+		k = strtol(v, NULL, 0);
+		if (k < 0 || k >= (long)ARRAY_SIZE(l0_what) || repro_l0_n >= 16)
+			bad_usage();
+		repro_l0[repro_l0_n++] = k;
+	}
+}
+
 static void parse_known(char *list)
 {
 	char *save = NULL, *k;
@@ -1830,6 +1897,8 @@ static void parse_known(char *list)
 			known_l2_rpt = true;
 		else if (!strcmp(k, "l1-rpt-range"))
 			known_l1_rpt = true;
+		else if (!strcmp(k, "unsupp-mmu"))
+			known_unsupp = true;
 		else if (strcmp(k, "none"))
 			bad_usage();
 	}
@@ -1859,6 +1928,8 @@ int main(int argc, char **argv)
 			audit_every = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--stop-after") && i + 1 < argc)
 			stop_after = strtol(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--l0") && i + 1 < argc)
+			parse_l0(argv[++i]);
 		else if (!strcmp(argv[i], "--dirty-log-once"))
 			repro_dirty = true;
 		else if (!strcmp(argv[i], "--l2-hcall") && i + 1 < argc)
@@ -1875,10 +1946,10 @@ int main(int argc, char **argv)
 	v = read_long("/proc/cpuinfo", "timebase");
 	if (v > 0)
 		tb_hz = v;
-	out("# seed 0x%llx, %ld ops per entry point, known bugs skipped:%s%s%s%s", seed,
+	out("# seed 0x%llx, %ld ops per entry point, known bugs skipped:%s%s%s%s%s", seed,
 	    ops_per_ep, known_dirty ? " dirty-log" : "", known_l2_rpt ? " l2-rpt-range" : "",
-	    known_l1_rpt ? " l1-rpt-range" : "",
-	    known_dirty || known_l2_rpt || known_l1_rpt ? "" : " none");
+	    known_l1_rpt ? " l1-rpt-range" : "", known_unsupp ? " unsupp-mmu" : "",
+	    known_dirty || known_l2_rpt || known_l1_rpt || known_unsupp ? "" : " none");
 	if (module_mode != module_loaded())
 		out("# warning: %s is %sloaded in %s mode", MODNAME, module_loaded() ? "" : "not ",
 		    mode);
