@@ -70,20 +70,24 @@ $(BUILD)/l2-workload: tests/e2e/l2-workload.c
 	@mkdir -p $(BUILD)
 	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -static -o $@ $<
 
+# Flags of the l1sim and l1fuzz binaries, one list for every place that
+# builds them (tests/l1sim/cflags: why in tests/l1sim/harness.h).
+L1SIM_CFLAGS := $(shell cat tests/l1sim/cflags)
+
 # The fake L1 of tests/l1sim (scripts/kunit/ppc --l1sim builds its own copy).
 L1SIM_SRC := tests/l1sim/l1sim.c tests/l1sim/harness.c tests/l1sim/guest.S
-$(BUILD)/l1sim: $(L1SIM_SRC) tests/l1sim/harness.h tests/l1sim/guest.h uapi/khn/papr.h \
+$(BUILD)/l1sim: $(L1SIM_SRC) tests/l1sim/cflags tests/l1sim/harness.h tests/l1sim/guest.h uapi/khn/papr.h \
 		uapi/khn/hv_guest_state.h
 	@mkdir -p $(BUILD)
-	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -static -Iuapi -o $@ $(L1SIM_SRC)
+	$(CROSS_COMPILE)gcc $(L1SIM_CFLAGS) -Iuapi -o $@ $(L1SIM_SRC)
 
 # The hostile L1 (scripts/kunit/ppc --fuzz builds its own copy).
 L1FUZZ_SRC := tests/l1sim/fuzz.c tests/l1sim/harness.c tests/l1sim/guest.S \
 	tests/l1sim/fuzz-guest.S
-$(BUILD)/l1fuzz: $(L1FUZZ_SRC) tests/l1sim/harness.h tests/l1sim/guest.h \
+$(BUILD)/l1fuzz: $(L1FUZZ_SRC) tests/l1sim/cflags tests/l1sim/harness.h tests/l1sim/guest.h \
 		tests/l1sim/fuzz-guest.h uapi/khn/papr.h uapi/khn/hv_guest_state.h
 	@mkdir -p $(BUILD)
-	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -static -Iuapi -o $@ $(L1FUZZ_SRC) -lpthread
+	$(CROSS_COMPILE)gcc $(L1SIM_CFLAGS) -Iuapi -o $@ $(L1FUZZ_SRC) -lpthread
 
 lint: $(BUILD)/kvm-hv.ko
 	scripts/lint

@@ -7,7 +7,11 @@
  * built on it; see l1sim.c for how the fake L1 works.
  *
  * Nothing here may use floating point: the vCPU thread's FP registers do
- * not always survive KVM_RUN (kvm_run_checked()).
+ * not always survive KVM_RUN (kvm_run_checked()).  Nor may the compiler
+ * keep integers in them: l1sim and l1fuzz are built with the non-volatile
+ * FP and vector registers fixed (tests/l1sim/cflags), after l1fuzz once
+ * handed an L2 a store address of 0 that it had kept in v31 across a
+ * KVM_RUN, in Debian's kernel.
  */
 #ifndef _L1SIM_HARNESS_H
 #define _L1SIM_HARNESS_H
