@@ -68,6 +68,7 @@ long khn_h_set_partition_table(struct kvm_vcpu *vcpu)
 static void khn_apply_l2(struct khn_l2 *l2, const struct khn_tlb_decision *d)
 {
 	struct kvm *kvm = l2->vm->kvm;
+	bool gone = false;
 	unsigned long n;
 
 	mutex_lock(&l2->lock);
@@ -76,8 +77,14 @@ static void khn_apply_l2(struct khn_l2 *l2, const struct khn_tlb_decision *d)
 	n = khn_tlb_apply(d, &l2->sh);
 	spin_unlock(&kvm->mmu_lock);
 	if (d->flags & KHN_TLBD_REFRESH_PATE)
-		khn_l2_refresh_pate(l2);
+		gone = khn_l2_refresh_pate(l2) != 0;
 	mutex_unlock(&l2->lock);
+	/*
+	 * L1 cleared (or broke) the L2's entry and flushed it: the L2 is
+	 * gone, and its memory with the caller's reference.
+	 */
+	if (gone)
+		khn_guest_unlink(&l2->vm->guests, l2->g);
 	trace_khn_flush(l2->kng.shadow_lpid, d->flags, d->start, d->end, n);
 }
 

@@ -106,6 +106,7 @@ struct khn_guest *khn_guest_get(struct khn_guests *g, unsigned long l1_lpid,
 				bool create);
 void khn_guest_put(struct khn_guest *gp);
 int khn_guest_remove(struct khn_guests *g, unsigned long l1_lpid);
+int khn_guest_unlink(struct khn_guests *g, struct khn_guest *gp);
 
 /**
  * typedef khn_guest_fn - told of each guest khn_guests_remove_all() unlinked

@@ -226,6 +226,32 @@ int khn_guest_remove(struct khn_guests *g, unsigned long l1_lpid)
 EXPORT_SYMBOL_IF_KUNIT(khn_guest_remove);
 
 /**
+ * khn_guest_unlink() - unlink one guest, if it is still the table's
+ * @g:		the table
+ * @gp:		the guest; the caller holds a reference
+ *
+ * As khn_guest_remove(), but for this guest only: if its LPID was
+ * removed and created again meanwhile, the new guest stays.
+ *
+ * Return: 0, or -ENOENT if @gp is no longer in the table.
+ */
+int khn_guest_unlink(struct khn_guests *g, struct khn_guest *gp)
+{
+	void *old;
+
+	xa_lock(&g->xa);
+	old = __xa_cmpxchg(&g->xa, gp->l1_lpid, gp, NULL, 0);
+	if (old == gp)
+		WRITE_ONCE(gp->dead, true);
+	xa_unlock(&g->xa);
+	if (old != gp)
+		return -ENOENT;
+	khn_guest_put(gp);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_guest_unlink);
+
+/**
  * khn_guests_remove_all() - unlink every guest of the table
  * @g:		the table
  * @fn:		optional: called on each unlinked guest (e.g. to flush and

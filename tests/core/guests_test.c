@@ -626,6 +626,27 @@ static void concurrent_use_leaks_no_guest(struct kunit *test)
 		   ops, atomic_read(&c->f.allocs), unlinked);
 }
 
+/* Unlinking a guest leaves a newer one of the same LPID in place. */
+static void unlink_removes_only_that_guest(struct kunit *test)
+{
+	struct guests_ctx *c = test->priv;
+	struct khn_guest *a, *b;
+
+	a = khn_guest_get(&c->g, 5, true);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(a));
+	KUNIT_EXPECT_EQ(test, khn_guest_remove(&c->g, 5), 0);
+	b = khn_guest_get(&c->g, 5, true);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(b));
+	KUNIT_EXPECT_PTR_NE(test, a, b);
+	KUNIT_EXPECT_EQ(test, khn_guest_unlink(&c->g, a), -ENOENT);
+	KUNIT_EXPECT_EQ(test, khn_guests_count(&c->g), 1U);
+	KUNIT_EXPECT_EQ(test, khn_guest_unlink(&c->g, b), 0);
+	KUNIT_EXPECT_EQ(test, khn_guests_count(&c->g), 0U);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(b->dead));
+	khn_guest_put(a);
+	khn_guest_put(b);
+}
+
 static struct kunit_case guests_test_cases[] = {
 	KUNIT_CASE(get_creates_then_finds_the_same_guest),
 	KUNIT_CASE(get_without_create_finds_nothing),
@@ -637,6 +658,7 @@ static struct kunit_case guests_test_cases[] = {
 	KUNIT_CASE(init_failure_gives_the_lpid_back),
 	KUNIT_CASE(racing_creators_share_one_guest),
 	KUNIT_CASE(removed_guest_lives_until_last_put),
+	KUNIT_CASE(unlink_removes_only_that_guest),
 	KUNIT_CASE(remove_all_keeps_held_guests_valid),
 	KUNIT_CASE(remove_all_callback_may_use_the_table),
 	KUNIT_CASE(concurrent_use_leaks_no_guest),

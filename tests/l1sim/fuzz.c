@@ -1292,7 +1292,11 @@ static int dirty_bit(u64 ra)
 
 /*
  * A harvest, then an L2 store through the shadow leaf the earlier store
- * made: the next harvest must have the page.
+ * made: the next harvest must have the page.  The L2 loads from its code
+ * page, never from the page it stores to: under TCG a load from a page
+ * whose C is clear leaves a writable TLB entry, and a store after it is
+ * neither faulted nor logged, with kvm-hv's in-tree code too (QEMU's
+ * radix model; on POWER9 the store takes the R/C interrupt).
  */
 static void dirty_log(struct rng *r)
 {
@@ -1314,14 +1318,14 @@ static void dirty_log(struct rng *r)
 	w.lp[l].pte[i] = ra;
 	if (!flush_lpid(EP_L0, l))
 		return;
-	rc = l2_touch(l, i * PAGE_64K + off, i * PAGE_64K + off, rnd(r), NULL);
+	rc = l2_touch(l, 0, i * PAGE_64K + off, rnd(r), NULL);
 	b1 = dirty_bit(ra + off);
 	if (rc != TRAP_SYSCALL || b1 != 1) {
 		fail(EP_L0, "dirty-log", "first L2 store to L1 0x%llx: %s, dirty bit %d; %s", ra,
 		     rc_name(rc), b1, w.vm.l2why);
 		return;
 	}
-	rc = l2_touch(l, i * PAGE_64K + off, i * PAGE_64K + off, rnd(r), NULL);
+	rc = l2_touch(l, 0, i * PAGE_64K + off, rnd(r), NULL);
 	b2 = dirty_bit(ra + off);
 	if (rc != TRAP_SYSCALL) {
 		/* seen with 4K host pages: the store is reflected to L1 */

@@ -622,6 +622,43 @@ static void t_dirty_log(struct vm *vm)
 }
 
 /*
+ * L1 clears an L2's partition-table entry, then flushes every LPID with
+ * RIC=2 (H_TLB_INVALIDATE, IS=3): the L2 must go (module: the auditor
+ * sees no tree left).  kvm-hv's in-tree code walked its guests without
+ * a reference and freed this one under its own tlb_lock (KASAN
+ * use-after-free, fixed by scripts/0004): the baseline asserts the call
+ * returns, and the kernel's splat check fails the run if it is back.
+ */
+static void t_all_lpid_cleared_entry(struct vm *vm, bool in_tree)
+{
+	const u64 val = 0xc1ea2000000000aaULL;
+	struct audit a;
+	struct l2 s;
+	long rc;
+
+	group_begin("tlb-invalidate-all-cleared-entry");
+	l2_tree(vm);
+	rc = l2_call(vm, &s, L2_OFF(l2_rw), L2_DATA + 8, val, 0);
+	expect_rc(vm, "the L2 runs", rc, TRAP_SYSCALL);
+	be_st(vm, L1_PTBL + L2_LPID * 16, 0);
+	be_st(vm, L1_PTBL + L2_LPID * 16 + 8, 0);
+	expect_rc(vm, "RIC=2 IS=3 after clearing the entry",
+		  HCALL(vm, KHN_H_TLB_INVALIDATE, tlbie_instr(2, 0, 1), 0, RB_IS(3)),
+		  KHN_H_SUCCESS);
+	if (!in_tree) {
+		memset(&a, 0, sizeof(a));
+		check(audit_read(0, &a) == 1 && a.trees == 0,
+		      "the L2 is gone: %ld trees, %ld leaves left (%s)", a.trees, a.leaves,
+		      a.first);
+	}
+	l2_tree(vm);
+	rc = l2_call(vm, &s, L2_OFF(l2_rw), L2_DATA + 16, val + 1, 0);
+	expect_rc(vm, "the entry back, the L2 runs again", rc, TRAP_SYSCALL);
+	check(s.regs.gpr[6] == val + 1, "and reads what it stored: 0x%llx", s.regs.gpr[6]);
+	group_end();
+}
+
+/*
  * H_COPY_TOFROM_GUEST through the L2's own translation (PID 1, EA
  * L2_EA -> L2 real L2_DATA -> L1 page A).  The in-tree code copies with
  * quadrant accesses, which QEMU's TCG does not support: every copy is
@@ -1089,6 +1126,7 @@ static void scenario(u64 nr_cpus)
 		t_2m(&vm);
 		t_rc(&vm);
 		t_dirty_log(&vm);
+		t_all_lpid_cleared_entry(&vm, !strcmp(mode, "baseline"));
 		t_copy_bad(&vm);
 		if (!strcmp(mode, "module"))
 			t_auditor(&vm);
