@@ -242,7 +242,9 @@ static unsigned int khn_level_shift(unsigned int level)
 /*
  * L0's own mapping of an L1-real address: look it up, or fault it in
  * (kvm-hv's path for L1's own faults).  Returns 0 with the PTE and its
- * shift, or RESUME_GUEST when the L2 should simply retry.
+ * shift, or -EAGAIN when the L2 should simply retry.  (Not RESUME_GUEST:
+ * that is 0, and the caller went on with a PTE and a shift never set,
+ * which reflected an HDSI with DSISR UNSUPP_MMU for a valid L1 leaf.)
  */
 static int khn_l0_pte(struct kvm_vcpu *vcpu, struct kvm_memory_slot *slot,
 		      u64 gpa, bool writing, bool ro, u64 *pte,
@@ -277,7 +279,7 @@ static int khn_l0_pte(struct kvm_vcpu *vcpu, struct kvm_memory_slot *slot,
 	level = 0;
 	if (kvmppc_book3s_instantiate_page(vcpu, gpa, slot, writing, ro, &p,
 					   &level) || !pte_present(p))
-		return RESUME_GUEST;
+		return -EAGAIN;
 	*pte = pte_val(p);
 	*shift = khn_level_shift(level);
 	return 0;
