@@ -1833,7 +1833,7 @@ static int watchdog(pid_t pid)
 		} else if (__atomic_load_n(&sh->in_step, __ATOMIC_SEQ_CST) &&
 			   ++polls > (u64)hang_s * 5) {
 			sh->st[sh->ep].hangs++;
-			out("# HANG %s step %ld (seed 0x%llx): no return in %llu polls of 200 ms (clock: %llu ms) [op: %s]",
+			out("# HANG %s step %ld (seed 0x%llx): %llu polls, %llu ms [op: %s]",
 			    ep_name[sh->ep], sh->step, seed, polls, now_ms() - seen, sh->desc);
 			kill(pid, SIGKILL);
 			hung = true;
