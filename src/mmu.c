@@ -245,35 +245,52 @@ static unsigned int khn_level_shift(unsigned int level)
  * shift, or -EAGAIN when the L2 should simply retry.  (Not RESUME_GUEST:
  * that is 0, and the caller went on with a PTE and a shift never set,
  * which reflected an HDSI with DSISR UNSUPP_MMU for a valid L1 leaf.)
+ *
+ * A present PTE that allows the access but lacks R, or C for a store
+ * (aged, or harvested by the dirty log), gets them set in place, as
+ * kvm-hv does for L1's own SET_RC faults.  It is not handed to
+ * kvmppc_book3s_instantiate_page(): that rebuilds the PTE from the
+ * host's current one and ORs it into the old, and the two may differ in
+ * software bits (soft-dirty), which kvmppc_create_pte() warns about and
+ * merges.  Only an absent PTE, or a read-only one for a store, is faulted
+ * in, which are the cases kvm-hv itself instantiates.
  */
-static int khn_l0_pte(struct kvm_vcpu *vcpu, struct kvm_memory_slot *slot,
-		      u64 gpa, bool writing, bool ro, u64 *pte,
-		      unsigned int *shift)
+static int khn_l0_pte(struct kvm_vcpu *vcpu, struct khn_vm *vm,
+		      struct kvm_memory_slot *slot, u64 gpa, bool writing,
+		      u64 *pte, unsigned int *shift)
 {
+	bool ro = slot->flags & KVM_MEM_READONLY;
 	struct kvm *kvm = vcpu->kvm;
 	unsigned int level, hshift = 0;
 	pte_t *ptep, p = __pte(0);
-	u64 need = _PAGE_PRESENT | _PAGE_ACCESSED;
+	u64 rc = _PAGE_ACCESSED;
+	bool set = false;
 
 	if (writing)
-		need |= _PAGE_WRITE | _PAGE_DIRTY;
+		rc |= _PAGE_DIRTY;
 
 	spin_lock(&kvm->mmu_lock);
 	ptep = find_kvm_secondary_pte(kvm, gpa, &hshift);
 	if (ptep)
 		p = READ_ONCE(*ptep);
-	spin_unlock(&kvm->mmu_lock);
-
-	if (pte_present(p) && (pte_val(p) & need) == need) {
+	if (pte_present(p) && (!writing || (pte_val(p) & _PAGE_WRITE))) {
+		if ((pte_val(p) & rc) != rc) {
+			p = __pte(__radix_pte_update(ptep, 0, rc) | rc);
+			set = true;
+		}
+		spin_unlock(&kvm->mmu_lock);
+		if (set)
+			khn_stat_inc(&vm->stats, KHN_STAT_L0_RC_SET);
 		*pte = pte_val(p);
 		*shift = hshift ? hshift : PAGE_SHIFT;
 		return 0;
 	}
+	spin_unlock(&kvm->mmu_lock);
+
 	/*
-	 * Also sets R (and C for a write) when the entry is there already.
-	 * It returns RESUME_GUEST, which is 0, without filling @p or @level
-	 * when the host PTE vanished under it (THP collapse, munmap, KSM):
-	 * only a present PTE it wrote is a result.
+	 * kvm-hv returns RESUME_GUEST, which is 0, without filling @p or
+	 * @level when the host PTE vanished under it (THP collapse, munmap,
+	 * KSM): only a present PTE it wrote is a result.
 	 */
 	p = __pte(0);
 	level = 0;
@@ -393,8 +410,7 @@ static int khn_fault_locked(struct kvm_vcpu *vcpu, struct khn_l2 *l2,
 	/* the sequence before L0's PTE: pairs with the MMU notifier */
 	smp_rmb();
 	*outcome = 2;
-	if (khn_l0_pte(vcpu, slot, xl.l1_ra, writing,
-		       slot->flags & KVM_MEM_READONLY, &l0_pte, &l0_shift))
+	if (khn_l0_pte(vcpu, vm, slot, xl.l1_ra, writing, &l0_pte, &l0_shift))
 		return RESUME_GUEST;
 
 	shift = khn_shadow_fit_shift(&l2->sh, min(xl.shift, l0_shift));

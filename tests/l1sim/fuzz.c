@@ -210,6 +210,7 @@ static const char * const ep_name[NEP] = {
 
 struct ep_stats {
 	long ops, hangs, stalls, splats, violations, fails, known;
+	u64 us;			/* time in its steps, the auditor's runs apart */
 	int nrc;
 	long rc[NRC], rc_n[NRC], rc_other;
 };
@@ -1503,11 +1504,11 @@ static void audit_step(int ep)
 
 	if (!module_mode || audit_every <= 0 || sh->step % audit_every)
 		return;
-	t0 = now_ms();
+	t0 = now_us();
 	n = audit_read(0, &a);
-	t0 = now_ms() - t0;
-	if (t0 < 10000)		/* not across a migration to another timebase */
-		sh->audit_us += t0 * 1000;
+	t0 = now_us() - t0;
+	if (t0 < 10000000)	/* not across a migration to another timebase */
+		sh->audit_us += t0;
 	sh->audits++;
 	if (n < 0) {
 		fail(ep, "auditor", "%s", a.first);
@@ -1622,6 +1623,7 @@ static void child(void)
 {
 	struct rng seq = { seed }, op, init = { seed ^ 0x1u };
 	long left[NEP], total = 0, k, step;
+	u64 t0;
 	int ep;
 
 	for (ep = 0; ep < NEP; ep++) {
@@ -1672,6 +1674,7 @@ static void child(void)
 		sh->ep = ep;
 		sh->desc[0] = 0;
 		step_mark(1);
+		t0 = now_us();
 		switch (ep) {
 		case EP_SETPT:
 			op_setpt(&op);
@@ -1701,6 +1704,9 @@ static void child(void)
 			op_l0(&op);
 			break;
 		}
+		t0 = now_us() - t0;
+		if (t0 < 10000000)	/* as the auditor's time */
+			sh->st[ep].us += t0;
 		if (verbose)
 			out("# step %ld %s: %s", step, ep_name[ep], sh->desc);
 		audit_step(ep);
@@ -1768,8 +1774,8 @@ static void table(void)
 		out("# auditor: %ld runs, %llu us each, most leaves %ld, most trees %ld",
 		    sh->audits, sh->audits ? (u64)sh->audit_us / sh->audits : 0,
 		    sh->audit_leaves_max, sh->audit_trees_max);
-	out("# %-24s %7s %5s %6s %6s %6s %5s %5s  %s", "entry point", "ops", "hangs", "stalls",
-	    "splats", "violat", "fails", "known", "return codes seen (count)");
+	out("# %-24s %7s %5s %6s %6s %6s %5s %5s %5s  %s", "entry point", "ops", "hangs",
+	    "stalls", "splats", "violat", "fails", "known", "ms/op", "return codes seen (count)");
 	for (ep = 0; ep < NEP; ep++) {
 		struct ep_stats *e = &sh->st[ep];
 		bool ok = !e->hangs && !e->stalls && !e->splats && !e->violations && !e->fails &&
@@ -1782,8 +1788,9 @@ static void table(void)
 					 rc_str(e->rc[i], buf, sizeof(buf)), e->rc_n[i]);
 		if (e->rc_other)
 			snprintf(rcs + used, sizeof(rcs) - used, " other:%ld", e->rc_other);
-		out("# %-24s %7ld %5ld %6ld %6ld %6ld %5ld %5ld %s", ep_name[ep], e->ops, e->hangs,
-		    e->stalls, e->splats, e->violations, e->fails, e->known, rcs);
+		out("# %-24s %7ld %5ld %6ld %6ld %6ld %5ld %5ld %5.1f %s", ep_name[ep], e->ops,
+		    e->hangs, e->stalls, e->splats, e->violations, e->fails, e->known,
+		    e->ops ? e->us / 1000.0 / e->ops : 0.0, rcs);
 		out("%s %d %s", ok ? "ok" : "not ok", ep + 1, ep_name[ep]);
 		if (ok)
 			passed++;

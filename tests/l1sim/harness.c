@@ -129,6 +129,14 @@ u64 now_ms(void)
 	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
 }
 
+u64 now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000ULL + ts.tv_nsec / 1000;
+}
+
 u64 bswap_if(const struct vm *vm, u64 v)
 {
 	return vm->l1_be ? __builtin_bswap64(v) : v;
@@ -814,6 +822,35 @@ static int audit_one(const char *path, struct audit *a)
 		return -1;
 	}
 	return 0;
+}
+
+long vm_stat(const char *name)
+{
+	char prefix[32], path[512], line[128];
+	size_t len = strlen(name);
+	struct dirent *d;
+	long sum = -1;
+	DIR *dir;
+	FILE *f;
+
+	snprintf(prefix, sizeof(prefix), "vm-%d-", getpid());
+	dir = opendir(AUDIT_DIR);
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir))) {
+		if (strncmp(d->d_name, prefix, strlen(prefix)))
+			continue;
+		snprintf(path, sizeof(path), AUDIT_DIR "/%s/stats", d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (!strncmp(line, name, len) && line[len] == ' ')
+				sum = (sum < 0 ? 0 : sum) + strtol(line + len + 1, NULL, 0);
+		fclose(f);
+	}
+	closedir(dir);
+	return sum;
 }
 
 int audit_read(int pid, struct audit *a)

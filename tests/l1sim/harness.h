@@ -201,9 +201,10 @@ extern char fp_lost_first[200], fp_lost_nrs[400];
 
 /* SIGALRM handler for vcpu_run()'s timeout; install it without SA_RESTART. */
 void on_alarm(int sig);
-/* The timebase register, and CLOCK_MONOTONIC in ms. */
+/* The timebase register, and CLOCK_MONOTONIC in ms and in us. */
 u64 mftb(void);
 u64 now_ms(void);
+u64 now_us(void);
 /* The same canaries as KVM_RUN around n plain syscalls: how many lost them. */
 int canary_control(int n);
 /* One KVM_RUN, interrupted after timeout_s (vm->broken, vm->why); 0 or -1. */
@@ -325,6 +326,12 @@ struct audit {
  * could not be read or parsed.
  */
 int audit_read(int pid, struct audit *a);
+/*
+ * A counter of the module's per-VM "stats" file (vm-<pid>-<id>/stats,
+ * "name value" lines), summed over this process's VMs; -1 when no file
+ * has it (baseline, or no VM open).
+ */
+long vm_stat(const char *name);
 
 /* The number after "key:" in path (or its first line when !key); -1. */
 long read_long(const char *path, const char *key);
