@@ -631,6 +631,54 @@ static void t_dirty_log(struct vm *vm, bool in_tree)
 	group_end();
 }
 
+static int kmsg_count(const char *text);
+
+/*
+ * A store through a read-only L0 PTE whose host PTE became writable in
+ * place.  clear_refs(4) write-protects the host PTEs and clears their
+ * soft-dirty bit (the MMU notifier drops L0's PTEs); an L2 load then gets
+ * a read-only L0 PTE without soft-dirty; a store by the host process
+ * reuses the page in place, so the host PTE is writable and soft-dirty
+ * with no notifier; the L2 store upgrades L0's PTE.  kvm-hv warned in
+ * kvmppc_create_pte() that the soft-dirty bit differed (the fuzzer's
+ * splat; scripts/0005).  Needs CONFIG_MEM_SOFT_DIRTY, which Debian's
+ * kernel and the test kernel (scripts/kunit/power9.config) have.
+ */
+static void t_soft_dirty_upgrade(struct vm *vm)
+{
+	const u64 off = 0x7008, val = 0x50f7d1e7000000aaULL;
+	int before = kmsg_count("kvmppc_create_pte"), fd;
+	struct l2 s;
+	long rc;
+
+	group_begin("l0-pte-upgrade-soft-dirty");
+	l2_map(vm, L2_DATA, L1_DATA_A, PTE_RWX);
+	expect_rc(vm, "remap L2_DATA to page A (LPID flush)",
+		  HCALL(vm, KHN_H_TLB_INVALIDATE, tlbie_instr(0, 0, 1), L2_LPID, RB_IS(2)),
+		  KHN_H_SUCCESS);
+	host_st(vm, L1_DATA_A + off, 1);
+	fd = open("/proc/self/clear_refs", O_WRONLY);
+	if (!check(fd >= 0 && write(fd, "4", 1) == 1, "clear_refs 4 (soft-dirty): %m")) {
+		if (fd >= 0)
+			close(fd);
+		group_end();
+		return;
+	}
+	close(fd);
+	rc = l2_call(vm, &s, L2_OFF(l2_load), 0, 0, L2_DATA + off);
+	expect_rc(vm, "L2 load: a read-only L0 PTE", rc, TRAP_SYSCALL);
+	check(s.regs.gpr[6] == 1, "the L2 load reads 1: 0x%llx", s.regs.gpr[6]);
+	host_st(vm, L1_DATA_A + off, 2);	/* writable and soft-dirty in place */
+	rc = l2_call(vm, &s, L2_OFF(l2_store), 0, val, L2_DATA + off);
+	expect_rc(vm, "L2 store: the L0 PTE upgraded", rc, TRAP_SYSCALL);
+	check(host_ld(vm, L1_DATA_A + off) == val, "the store reached the page: 0x%llx",
+	      host_ld(vm, L1_DATA_A + off));
+	check(kmsg_count("kvmppc_create_pte") == before,
+	      "no kvmppc_create_pte warning (%d in the log, %d before)",
+	      kmsg_count("kvmppc_create_pte"), before);
+	group_end();
+}
+
 /*
  * L1 clears an L2's partition-table entry, then flushes every LPID with
  * RIC=2 (H_TLB_INVALIDATE, IS=3): the L2 must go (module: the auditor
@@ -1136,6 +1184,7 @@ static void scenario(u64 nr_cpus)
 		t_2m(&vm);
 		t_rc(&vm);
 		t_dirty_log(&vm, !strcmp(mode, "baseline"));
+		t_soft_dirty_upgrade(&vm);
 		t_all_lpid_cleared_entry(&vm, !strcmp(mode, "baseline"));
 		t_copy_bad(&vm);
 		if (!strcmp(mode, "module"))
