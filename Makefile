@@ -12,7 +12,8 @@
 #   make l1sim         the nested hypercalls driven by a fake L1 through
 #                      /dev/kvm in that test kernel: in-tree, then the module
 #   make fuzz          the hostile-L1 fuzzer in that kernel (FUZZ_OPS per
-#                      entry point, FUZZ_SEED, FUZZ_MODE; scripts/fuzz)
+#                      entry point, FUZZ_SEED, FUZZ_MODE, FUZZ_JOBS shards;
+#                      scripts/fuzz)
 #   make coverage      line coverage of src/core under UML (fails below 90%)
 #   make bench         page-table library figures (prints, asserts nothing)
 #   make e2e           L0 -> L1 -> L2 in emulated POWER9 (MODE=baseline|module|both)

@@ -327,6 +327,13 @@ struct audit {
  */
 int audit_read(int pid, struct audit *a);
 /*
+ * audit_read(0, a) for a process with one VM, keeping its audit file open
+ * in *fd (-1 at first) and reading it again from the start: each run
+ * saves the directory search and the open.  Falls back to audit_read()
+ * when the process has more than one VM.
+ */
+int audit_again(int *fd, struct audit *a);
+/*
  * A counter of the module's per-VM "stats" file (vm-<pid>-<id>/stats,
  * "name value" lines), summed over this process's VMs; -1 when no file
  * has it (baseline, or no VM open).
