@@ -9,14 +9,17 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kvm_host.h>
+#include <linux/log2.h>
 #include <linux/slab.h>
 #include <asm/kvm_ppc.h>
 #include <asm/kvm_book3s.h>
 #include <asm/kvm_book3s_64.h>
 #include <asm/pgtable.h>
+#include <asm/sstep.h>
 #include <asm/tlbflush.h>
 
 #include "khn/audit.h"
+#include "khn/gcopy.h"
 #include "khn/radix.h"
 #include "khn/rmap.h"
 #include "khn/vm.h"
@@ -331,7 +334,10 @@ static bool khn_l0_pte_still(struct kvm *kvm, u64 gpa, u64 pte,
 
 /*
  * Fill the shadow for one fault; l2->lock held.  Returns RESUME_GUEST
- * (resolved or retry) or RESUME_HOST (reflected: the trap goes to L1).
+ * (resolved or retry) or RESUME_HOST (reflected: the trap goes to L1);
+ * *@outcome says which (enum khn_fault_outcome), KHN_FAULT_MMIO with
+ * RESUME_GUEST for a store to L1-real *@l1_ra_out outside L1's memory,
+ * which the caller emulates.
  */
 static int khn_fault_locked(struct kvm_vcpu *vcpu, struct khn_l2 *l2,
 			    bool ifetch, int *outcome, u64 *l1_ra_out,
@@ -393,8 +399,17 @@ static int khn_fault_locked(struct kvm_vcpu *vcpu, struct khn_l2 *l2,
 
 	slot = gfn_to_memslot(kvm, xl.l1_ra >> PAGE_SHIFT);
 	if (!slot || (slot->flags & KVM_MEMSLOT_INVALID)) {
-		/* Not L1 memory: L1 handles it (emulated MMIO of its own). */
-		return RESUME_HOST;
+		/*
+		 * Not L1 memory: a region L0's userspace emulates for L1,
+		 * handed to the L2.  A store is emulated by L0 as for L1
+		 * itself (khn_l2_mmio()); a load or fetch, or an access the
+		 * hardware flagged, goes to L1 as the HDSI/HISI it was.
+		 */
+		if (ifetch || !writing ||
+		    (dsisr & (DSISR_BADACCESS | DSISR_PRTABLE_FAULT)))
+			return RESUME_HOST;
+		*outcome = KHN_FAULT_MMIO;
+		return RESUME_GUEST;
 	}
 	if ((slot->flags & KVM_MEM_READONLY) && writing) {
 		u64 srr1 = kvmppc_get_msr(vcpu) & SRR1_PREFIXED;
@@ -451,6 +466,64 @@ static int khn_fault_locked(struct kvm_vcpu *vcpu, struct khn_l2 *l2,
 	return RESUME_GUEST;
 }
 
+/*
+ * An L2's store to L1-real @l1_ra, which is no L1 memory: L0's userspace
+ * emulates it for L1, so L0 emulates it for the L2 as kvm-hv does for its
+ * own nested guests (ioeventfd in the kernel, or KVM_EXIT_MMIO).  The
+ * hardware gives no instruction image with an HDSI: it is read through
+ * the L2's translation in software (khn_gfetch()) and must be a GPR store.
+ *
+ * Loads go to L1 as the HDSI they were.  kvm-hv completes a nested MMIO
+ * load on the next KVM_RUN by writing the L2's GPR image in L1 memory
+ * (KVM_MMIO_REG_NESTED_GPR), and kvm.ko does that write without
+ * kvm->srcu: lockdep's "suspicious RCU usage" from
+ * kvm_vcpu_gfn_to_memslot() in kvmppc_complete_mmio_load(), a
+ * use-after-free if a memslot goes at that moment.  The fix is in kvm.ko,
+ * which the project does not rebuild; a completion deferred to kvm-hv
+ * would be lost when the VMM stops the vCPU (immediate_exit) and
+ * migrates it.  Documentation/threat-model.rst has the finding.
+ *
+ * Returns kvmppc_hv_emulate_mmio()'s result: a RESUME_GUEST kind (done in
+ * the kernel, NIP advanced), a RESUME_HOST kind with vcpu->mmio_needed
+ * (userspace emulates the store); or RESUME_HOST without it to reflect.
+ */
+static int khn_l2_mmio(struct kvm_vcpu *vcpu, struct khn_l2 *l2, u64 l1_ra)
+{
+	u64 msr = vcpu->arch.shregs.msr;
+	bool prefixed = msr & SRR1_PREFIXED;
+	bool swap = kvmppc_need_byteswap(vcpu);
+	struct instruction_op op;
+	struct khn_l1_mem mem;
+	u32 raw[2] = {}, w[2];
+	int idx, r;
+	long rc;
+
+	khn_l1_mem_init(&mem, vcpu->kvm);
+	mutex_lock(&l2->lock);
+	idx = srcu_read_lock(&vcpu->kvm->srcu);
+	rc = khn_gfetch(&mem, &l2->pate, vcpu->arch.pid, msr,
+			kvmppc_get_pc(vcpu), raw, prefixed ? 8 : 4);
+	srcu_read_unlock(&vcpu->kvm->srcu, idx);
+	mutex_unlock(&l2->lock);
+	if (rc != H_SUCCESS)
+		return RESUME_HOST;
+
+	w[0] = swap ? swab32(raw[0]) : raw[0];
+	w[1] = swap ? swab32(raw[1]) : raw[1];
+	if (analyse_instr(&op, &vcpu->arch.regs,
+			  prefixed ? ppc_inst_prefix(w[0], w[1]) :
+				     ppc_inst(w[0])) != 0 ||
+	    GETTYPE(op.type) != STORE ||
+	    !is_power_of_2(GETSIZE(op.type)) || GETSIZE(op.type) > 8)
+		return RESUME_HOST;
+
+	/* kvm-hv takes the image from last_inst, raw, and swaps it itself */
+	vcpu->arch.last_inst = prefixed ? (u64)raw[0] << 32 | raw[1] : raw[0];
+	r = kvmppc_hv_emulate_mmio(vcpu, l1_ra, vcpu->arch.fault_dar, true);
+	vcpu->arch.last_inst = KVM_INST_FETCH_FAILED;
+	return r;
+}
+
 /**
  * khn_nested_page_fault() - an HDSI or HISI of a running L2
  * @vcpu:	the vCPU, in its L2 (vcpu->arch.nested set); fault_dar,
@@ -462,7 +535,9 @@ static int khn_fault_locked(struct kvm_vcpu *vcpu, struct khn_l2 *l2,
  * status bits the hardware would have given it.  Kept out of line and
  * global: the e2e harness counts its calls with a kprobe.
  *
- * Return: RESUME_GUEST (resolved, or retry) or RESUME_HOST (reflect).
+ * Return: RESUME_GUEST (resolved, retry, or MMIO emulated in the kernel)
+ * or RESUME_HOST (reflect, or vcpu->mmio_needed: L0's userspace emulates
+ * an MMIO access, khn_h_enter_nested() finishes the exit).
  */
 noinline int khn_nested_page_fault(struct kvm_vcpu *vcpu)
 {
@@ -478,10 +553,18 @@ noinline int khn_nested_page_fault(struct kvm_vcpu *vcpu)
 	r = khn_fault_locked(vcpu, l2, ifetch, &outcome, &l1_ra, &shift);
 	srcu_read_unlock(&vcpu->kvm->srcu, idx);
 	mutex_unlock(&l2->lock);
+	if (outcome == KHN_FAULT_MMIO) {
+		r = khn_l2_mmio(vcpu, l2, l1_ra);
+		if (!is_kvmppc_resume_guest(r) && !vcpu->mmio_needed)
+			outcome = KHN_FAULT_REFLECTED;
+	}
 
-	khn_stat_inc(&vm->stats, outcome == 0 ? KHN_STAT_FAULT_RESOLVED :
-				 outcome == 1 ? KHN_STAT_FAULT_REFLECTED :
-						KHN_STAT_FAULT_RETRY);
+	khn_stat_inc(&vm->stats, outcome == KHN_FAULT_RESOLVED ?
+				 KHN_STAT_FAULT_RESOLVED :
+				 outcome == KHN_FAULT_REFLECTED ?
+				 KHN_STAT_FAULT_REFLECTED :
+				 outcome == KHN_FAULT_MMIO ?
+				 KHN_STAT_FAULT_MMIO : KHN_STAT_FAULT_RETRY);
 	trace_khn_fault(l2->kng.l1_lpid, vcpu->arch.fault_gpa, l1_ra, shift,
 			outcome);
 	return r;

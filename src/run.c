@@ -248,6 +248,24 @@ static int khn_run_l2(struct kvm_vcpu *vcpu, struct khn_l2 *l2, u64 hdec_exp,
 	return r;
 }
 
+/*
+ * The L2 made an MMIO store L0's userspace emulates (khn_l2_mmio()): its
+ * state, NIP past the store, is in L1's memory already.  H_ENTER_NESTED
+ * ends with trap 0, so L1 re-enters the L2 at once, and kvm-hv returns
+ * to userspace with the KVM_EXIT_MMIO (H_TOO_HARD: L1's r3 is 0 when it
+ * runs again).  A store needs no completion.
+ */
+static long khn_l2_mmio_exit(struct kvm_vcpu *vcpu)
+{
+	/* khn_l2_mmio() passes only stores: a load would complete into L1 */
+	if (WARN_ON_ONCE(!vcpu->mmio_is_write)) {
+		vcpu->mmio_needed = 0;
+		return H_HARDWARE;
+	}
+	vcpu->arch.trap = 0;
+	return H_TOO_HARD;
+}
+
 /**
  * khn_h_enter_nested() - H_ENTER_NESTED: run an L2 vCPU for L1
  * @vcpu:	the L1 vCPU making the call; r4 = L1-real address of its
@@ -378,6 +396,8 @@ long khn_h_enter_nested(struct kvm_vcpu *vcpu)
 	rc = khn_store_l2(vcpu, hv_ptr, regs_ptr, &gs, &kregs);
 	if (rc != H_SUCCESS)
 		return rc;
+	if (vcpu->mmio_needed)
+		return khn_l2_mmio_exit(vcpu);
 	if (r == -EINTR) {
 		khn_stat_inc(&vm->stats, KHN_STAT_ENTER_INTERRUPTED);
 		return H_INTERRUPT;

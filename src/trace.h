@@ -20,11 +20,13 @@
  * @KHN_FAULT_RESOLVED:	L0 inserted the shadow entry; L2 resumes
  * @KHN_FAULT_REFLECTED: the fault was handed to L1 (HDSI/HISI)
  * @KHN_FAULT_RETRY:	raced or transient; L2 retries the access
+ * @KHN_FAULT_MMIO:	a data access to L1 MMIO that L0 emulated
  */
 enum khn_fault_outcome {
 	KHN_FAULT_RESOLVED = 0,
 	KHN_FAULT_REFLECTED = 1,
 	KHN_FAULT_RETRY = 2,
+	KHN_FAULT_MMIO = 3,
 };
 
 #endif /* _KHN_TRACE_DEFS_H */
@@ -39,12 +41,14 @@ enum khn_fault_outcome {
 TRACE_DEFINE_ENUM(KHN_FAULT_RESOLVED);
 TRACE_DEFINE_ENUM(KHN_FAULT_REFLECTED);
 TRACE_DEFINE_ENUM(KHN_FAULT_RETRY);
+TRACE_DEFINE_ENUM(KHN_FAULT_MMIO);
 
 #define khn_show_outcome(o)					\
 	__print_symbolic(o,					\
 			 { KHN_FAULT_RESOLVED, "resolved" },	\
 			 { KHN_FAULT_REFLECTED, "reflected" },	\
-			 { KHN_FAULT_RETRY, "retry" })
+			 { KHN_FAULT_RETRY, "retry" },		\
+			 { KHN_FAULT_MMIO, "mmio" })
 
 #define khn_show_tlbd(f)					\
 	__print_flags(f, "|",					\

@@ -53,5 +53,7 @@ struct khn_pate;
 long khn_gcopy_check(u64 eaddr, u64 to, u64 from, u64 n);
 long khn_gcopy(const struct khn_l1_mem *l1, const struct khn_pate *pate,
 	       u32 pid, u64 eaddr, void *buf, u64 n, bool store);
+long khn_gfetch(const struct khn_l1_mem *l1, const struct khn_pate *pate,
+		u32 pidr, u64 msr, u64 nip, void *buf, unsigned int n);
 
 #endif /* _KHN_GCOPY_H */

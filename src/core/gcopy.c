@@ -35,6 +35,7 @@
 #include "khn/l1walk.h"
 #include "khn/papr.h"
 #include "khn/radix.h"
+#include "khn/sprs.h"
 
 /*
  * Pages a copy of at most KHN_GCOPY_MAX bytes touches: every page is 4K
@@ -326,3 +327,63 @@ long khn_gcopy(const struct khn_l1_mem *l1, const struct khn_pate *pate,
 	return KHN_H_SUCCESS;
 }
 EXPORT_SYMBOL_IF_KUNIT(khn_gcopy);
+
+/**
+ * khn_gfetch() - the instruction image at an L2's NIP, as its MMU finds it
+ * @l1:		L1's memory
+ * @pate:	L1's partition-table entry for the L2
+ * @pidr:	the L2's PIDR
+ * @msr:	the L2's MSR.  IR on: the quadrant of @nip (its top two bits)
+ *		picks the PID, 0 for the kernel's quadrant 3, @pidr for
+ *		quadrant 0; quadrants 1 and 2 are the hypervisor's.  IR off:
+ *		@nip less its top four bits is L2-real (real addressing).
+ * @nip:	the instruction's address, word aligned
+ * @buf:	receives @n bytes in memory order
+ * @n:		4, or 8 for a prefixed instruction
+ *
+ * An HDSI gives L0 no image of the instruction that faulted.  To emulate
+ * an L2's access to an L1 region L0's userspace emulates, L0 reads it
+ * through the L2's translation in software, as H_COPY_TOFROM_GUEST does
+ * (the hardware's quadrant access does not work under QEMU's TCG).  Only
+ * read permission is asked: the L2 has just executed it.
+ *
+ * Return: %KHN_H_SUCCESS, %KHN_H_PARAMETER for a bad @n or @nip alignment,
+ * %KHN_H_NOT_FOUND when the address has no translation or no L1 memory.
+ */
+long khn_gfetch(const struct khn_l1_mem *l1, const struct khn_pate *pate,
+		u32 pidr, u64 msr, u64 nip, void *buf, unsigned int n)
+{
+	struct khn_gcopy c = {
+		.l2 = {
+			.read = khn_l2_mem_read,
+			.cmpxchg_be64 = khn_l2_mem_cmpxchg_be64,
+			.ctx = &c,
+		},
+		.l1 = l1,
+		.pate = pate,
+	};
+	u64 ra = nip & ~GENMASK_ULL(63, 60);
+	long rc;
+
+	if ((n != 4 && n != 8) || (nip & 3))
+		return KHN_H_PARAMETER;
+	if (!(msr & KHN_MSR_IR)) {
+		if (!khn_range_below(ra, n, KHN_GCOPY_EA_BITS) ||
+		    khn_l2_mem_read(&c, ra, buf, n))
+			return KHN_H_NOT_FOUND;
+		return KHN_H_SUCCESS;
+	}
+	switch (nip >> 62) {
+	case 0:
+		break;
+	case 3:
+		pidr = 0;
+		break;
+	default:
+		return KHN_H_NOT_FOUND;
+	}
+	rc = khn_gcopy(l1, pate, pidr, nip & ~GENMASK_ULL(63, 62), buf, n,
+		       false);
+	return rc == KHN_H_SUCCESS ? rc : KHN_H_NOT_FOUND;
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_gfetch);

@@ -23,6 +23,7 @@
 #include "khn/l1walk.h"
 #include "khn/papr.h"
 #include "khn/radix.h"
+#include "khn/sprs.h"
 
 #define L1_BASE		SZ_16M		/* L1-real address of L1 memory */
 #define L1_SIZE		SZ_8M
@@ -820,6 +821,88 @@ static void fake_l1_serves_writes_inside_memory_only(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->reads + f->oob_reads, 0);
 }
 
+/* ------------------------------------------------------------------ */
+/* khn_gfetch(): an L2's instruction, for MMIO emulation                */
+
+#define FETCH_MSR	(KHN_MSR_SF | KHN_MSR_IR | KHN_MSR_DR | KHN_MSR_LE)
+#define QUADRANT3	0xc000000000000000ULL
+
+static long gf(struct gc_env *e, u32 pidr, u64 msr, u64 nip, unsigned int n)
+{
+	return khn_gfetch(&e->l1->mem, &e->pate, pidr, msr, nip, e->buf, n);
+}
+
+static void gfetch_kernel_quadrant_uses_pid_0(struct kunit *test)
+{
+	struct gc_env *e = gc_env_create(test);
+	u64 ea = EA_BASE + 5 * SZ_4K_ + 0x40;
+
+	/* PIDR names the user's tree: quadrant 3 must not use it */
+	KUNIT_ASSERT_EQ(test, gf(e, PID_USER, FETCH_MSR, QUADRANT3 | ea, 4),
+			KHN_H_SUCCESS);
+	KUNIT_EXPECT_EQ(test, matching(e, ea, 4), 4);
+	KUNIT_EXPECT_EQ(test, e->buf[4], 0);
+	expect_counts(test, e, ONE_PAGE_READS, 0);
+}
+
+static void gfetch_user_quadrant_uses_pidr(struct kunit *test)
+{
+	struct gc_env *e = gc_env_create(test);
+	u64 ea = EA_BASE + SZ_4K_ + 0x80;
+	u64 ra = e->data_ra[NR_EA + 1] + 0x80;
+
+	KUNIT_ASSERT_EQ(test, gf(e, PID_USER, FETCH_MSR, ea, 8), KHN_H_SUCCESS);
+	KUNIT_EXPECT_EQ(test, e->buf[0], pattern(ra));
+	KUNIT_EXPECT_EQ(test, e->buf[7], pattern(ra + 7));
+	/* with PIDR 0 the same address is the kernel's page: other bytes */
+	KUNIT_ASSERT_EQ(test, gf(e, 0, FETCH_MSR, ea, 8), KHN_H_SUCCESS);
+	KUNIT_EXPECT_EQ(test, matching(e, ea, 8), 8);
+}
+
+static void gfetch_real_mode_is_l2_real(struct kunit *test)
+{
+	struct gc_env *e = gc_env_create(test);
+	u64 nip = data_l2(4) + 0x10;
+
+	/* IR off: the top four bits are ignored, no process table read */
+	KUNIT_ASSERT_EQ(test, gf(e, PID_USER, KHN_MSR_SF, QUADRANT3 | nip, 4),
+			KHN_H_SUCCESS);
+	KUNIT_EXPECT_EQ(test, e->buf[0], pattern(e->data_ra[4] + 0x10));
+	KUNIT_EXPECT_EQ(test, e->buf[3], pattern(e->data_ra[4] + 0x13));
+	expect_counts(test, e, PART_WALK + 1, 0);
+}
+
+static void gfetch_refuses_what_no_l2_could_execute(struct kunit *test)
+{
+	struct gc_env *e = gc_env_create(test);
+	u64 ea = EA_BASE + 2 * SZ_4K_;
+
+	/* hypervisor quadrants 1 and 2 */
+	KUNIT_EXPECT_EQ(test, gf(e, 0, FETCH_MSR, BIT_ULL(62) | ea, 4),
+			KHN_H_NOT_FOUND);
+	KUNIT_EXPECT_EQ(test, gf(e, 0, FETCH_MSR, BIT_ULL(63) | ea, 4),
+			KHN_H_NOT_FOUND);
+	/* EA bits 2:11 set: no radix translation */
+	KUNIT_EXPECT_EQ(test, gf(e, 0, FETCH_MSR, QUADRANT3 | BIT_ULL(52) | ea, 4),
+			KHN_H_NOT_FOUND);
+	/* a PID without a process table entry, an unmapped page */
+	KUNIT_EXPECT_EQ(test, gf(e, PID_NONE, FETCH_MSR, ea, 4),
+			KHN_H_NOT_FOUND);
+	KUNIT_EXPECT_EQ(test, gf(e, 0, FETCH_MSR, EA_BASE + NR_EA * SZ_4K_, 4),
+			KHN_H_NOT_FOUND);
+	/* real mode beyond 2^52, or where L1's tree has nothing */
+	KUNIT_EXPECT_EQ(test, gf(e, 0, KHN_MSR_SF, BIT_ULL(55), 4),
+			KHN_H_NOT_FOUND);
+	KUNIT_EXPECT_EQ(test, gf(e, 0, KHN_MSR_SF, data_l2(NR_DATA), 4),
+			KHN_H_NOT_FOUND);
+	/* sizes and alignment */
+	KUNIT_EXPECT_EQ(test, gf(e, 0, FETCH_MSR, ea, 2), KHN_H_PARAMETER);
+	KUNIT_EXPECT_EQ(test, gf(e, 0, FETCH_MSR, ea, 16), KHN_H_PARAMETER);
+	KUNIT_EXPECT_EQ(test, gf(e, 0, FETCH_MSR, ea + 2, 4), KHN_H_PARAMETER);
+	KUNIT_EXPECT_EQ(test, e->l1->oob_reads, 0);
+	KUNIT_EXPECT_EQ(test, e->l1->writes, 0);
+}
+
 static struct kunit_case gcopy_test_cases[] = {
 	KUNIT_CASE_PARAM(check_refuses_bad_arguments_with_h_parameter,
 			 check_gen_params),
@@ -854,6 +937,10 @@ static struct kunit_case gcopy_test_cases[] = {
 	KUNIT_CASE_PARAM(gcopy_failed_store_writes_nothing, store_gen_params),
 	KUNIT_CASE(gcopy_terminates_on_self_referencing_process_tree),
 	KUNIT_CASE(gcopy_terminates_on_l2_memory_full_of_pointers),
+	KUNIT_CASE(gfetch_kernel_quadrant_uses_pid_0),
+	KUNIT_CASE(gfetch_user_quadrant_uses_pidr),
+	KUNIT_CASE(gfetch_real_mode_is_l2_real),
+	KUNIT_CASE(gfetch_refuses_what_no_l2_could_execute),
 	KUNIT_CASE(fake_l1_serves_writes_inside_memory_only),
 	{}
 };

@@ -356,6 +356,22 @@ long hcall_msr(struct vm *vm, u64 msr, u64 nr, int nargs, const u64 *args)
 	run_nr = nr;
 	if (vcpu_run(vm, RUN_TIMEOUT))
 		return HC_NO_RETURN;
+	while (vm->run->exit_reason == KVM_EXIT_MMIO) {
+		struct kvm_run *run = vm->run;
+		u32 len = run->mmio.len <= 8 ? run->mmio.len : 8;
+
+		vm->mmio_n++;
+		vm->mmio_addr = run->mmio.phys_addr;
+		vm->mmio_len = run->mmio.len;
+		vm->mmio_write = run->mmio.is_write;
+		vm->mmio_data = 0;
+		if (run->mmio.is_write)
+			memcpy(&vm->mmio_data, run->mmio.data, len);
+		else
+			memcpy(run->mmio.data, &vm->mmio_load, len);
+		if (vcpu_run(vm, RUN_TIMEOUT))
+			return HC_NO_RETURN;
+	}
 	vm->exit_reason = vm->run->exit_reason;
 	if (vm->run->exit_reason != KVM_EXIT_PAPR_HCALL) {
 		snprintf(vm->why, sizeof(vm->why), "KVM exit reason %u instead of an hcall",

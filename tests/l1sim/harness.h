@@ -188,6 +188,15 @@ struct vm {
 	u32 exit_reason;
 	char why[160];
 	char l2why[200];	/* the last L2 exit: trap and fault registers */
+	/*
+	 * KVM_EXIT_MMIO exits inside a hypercall (an L2's access to an L1
+	 * region with no memslot, emulated by L0): hcall_msr() completes
+	 * them, a load with mmio_load, and keeps the last one here.
+	 */
+	int mmio_n;
+	bool mmio_write;
+	u32 mmio_len;
+	u64 mmio_addr, mmio_data, mmio_load;
 };
 
 /* Timebase frequency (from /proc/cpuinfo); KVM_RUN timeouts; re-entries. */

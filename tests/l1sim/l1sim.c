@@ -631,6 +631,62 @@ static void t_dirty_log(struct vm *vm, bool in_tree)
 	group_end();
 }
 
+/*
+ * L0-emulated MMIO passed to an L2: L1 maps an L2 page to an L1-real
+ * address with no memslot (a device L1's VMM emulates).  The L2's store
+ * must reach the VMM as a KVM_EXIT_MMIO of L1's vCPU, with the L1-real
+ * address, size and data, inside H_ENTER_NESTED; it returns 0
+ * (l2_enter_stored() re-enters) and the L2 goes on past the store.  A
+ * load goes to L1 as its HDSI (khn_l2_mmio(): kvm.ko completes nested
+ * loads without kvm->srcu).  The in-tree code fetches the L2's
+ * instruction with a quadrant access, which QEMU's TCG does not do: the
+ * L2 retries until its HDEC, and the group reports that.
+ */
+#define L2_MMIO		0x70000
+#define L1_DEV		0x10000000ULL	/* no memslot */
+
+static void t_mmio(struct vm *vm, bool in_tree)
+{
+	const u64 val = 0x5107e00000000042ULL;
+	long before = vm_stat("fault_mmio"), rc;
+	struct l2 s;
+
+	group_begin("l2-mmio");
+	l2_map(vm, L2_MMIO, L1_DEV, PTE_RWX);
+	expect_rc(vm, "map L2_MMIO to a device page (LPID flush)",
+		  HCALL(vm, KHN_H_TLB_INVALIDATE, tlbie_instr(0, 0, 1), L2_LPID, RB_IS(2)),
+		  KHN_H_SUCCESS);
+	vm->mmio_n = 0;
+	if (in_tree) {
+		l2_default(&s, KHN_HV_GUEST_STATE_V2, L2_OFF(l2_store));
+		s.gs.hdec_expiry = mftb() + tb_hz / 5;
+		s.regs.gpr[5] = val;
+		s.regs.gpr[7] = L2_MMIO + 0x18;
+		rc = l2_enter(vm, &s);
+		out("#   in-tree: the L2 store %s, %d MMIO exits (a quadrant fetch of the instruction: not under TCG)",
+		    rc_name(rc), vm->mmio_n);
+		check(rc == TRAP_HDEC || (rc == TRAP_SYSCALL && vm->mmio_n == 1),
+		      "the in-tree code ends the run: %s", rc_name(rc));
+		group_end();
+		return;
+	}
+	rc = l2_call(vm, &s, L2_OFF(l2_store), 0, val, L2_MMIO + 0x18);
+	expect_rc(vm, "L2 store to the device", rc, TRAP_SYSCALL);
+	check(vm->mmio_n == 1 && vm->mmio_write && vm->mmio_addr == L1_DEV + 0x18 &&
+	      vm->mmio_len == 8 && vm->mmio_data == val,
+	      "one MMIO store exit: n %d write %d addr 0x%llx len %u data 0x%llx", vm->mmio_n,
+	      vm->mmio_write, vm->mmio_addr, vm->mmio_len, vm->mmio_data);
+	check(s.regs.nip == L2_CODE + L2_OFF(l2_store) + 12,
+	      "the L2 went on past the store to its sc: nip 0x%llx", s.regs.nip);
+	rc = l2_call(vm, &s, L2_OFF(l2_load), 0, 0, L2_MMIO + 0x20);
+	expect_rc(vm, "L2 load from the device: L1's HDSI", rc, TRAP_HDSI);
+	check(vm->mmio_n == 1 && s.gs.hdar == L2_MMIO + 0x20,
+	      "no MMIO exit for the load (%d in all), HDAR 0x%llx", vm->mmio_n, s.gs.hdar);
+	check(vm_stat("fault_mmio") == before + 1, "fault_mmio %ld -> %ld", before,
+	      vm_stat("fault_mmio"));
+	group_end();
+}
+
 static int kmsg_count(const char *text);
 
 /*
@@ -1185,6 +1241,7 @@ static void scenario(u64 nr_cpus)
 		t_rc(&vm);
 		t_dirty_log(&vm, !strcmp(mode, "baseline"));
 		t_soft_dirty_upgrade(&vm);
+		t_mmio(&vm, !strcmp(mode, "baseline"));
 		t_all_lpid_cleared_entry(&vm, !strcmp(mode, "baseline"));
 		t_copy_bad(&vm);
 		if (!strcmp(mode, "module"))
