@@ -1179,7 +1179,8 @@ static void op_l2prog(struct rng *r)
 		pte_set(l, i, NO_SLOT_RA + rn(r, 16) * PAGE_64K, PTE_RWX);
 		w.lp[l].pte[i] = 0;
 		flush_some(r, l, i);
-		s.regs.gpr[7] = i * PAGE_64K + (rn(r, PAGE_64K) & ~7ULL);
+		/* a load (L1's HDSI), or a store after a good load (L0 emulates) */
+		s.regs.gpr[chance(r, 50) ? 7 : 8] = i * PAGE_64K + (rn(r, PAGE_64K) & ~7ULL);
 	}
 	if (p == fz_mtmsrd)
 		s.regs.gpr[5] = chance(r, 50) ? s.regs.msr | MSR_PR | MSR_IR | MSR_DR : edge64(r);
@@ -1791,10 +1792,11 @@ static void child(void)
 		step_mark(0);
 	}
 	if (module_mode)
-		out("# module: enter %ld, exits hdsi %ld hisi %ld hdec %ld; faults resolved %ld, reflected %ld, retried %ld; l0_rc_set %ld; guests created %ld",
+		out("# module: enter %ld, exits hdsi %ld hisi %ld hdec %ld; faults resolved %ld, reflected %ld, retried %ld, mmio %ld (%d MMIO exits); l0_rc_set %ld; guests created %ld",
 		    vm_stat("enter"), vm_stat("exit_hdsi"), vm_stat("exit_hisi"),
 		    vm_stat("exit_hdec"), vm_stat("fault_resolved"), vm_stat("fault_reflected"),
-		    vm_stat("fault_retry"), vm_stat("l0_rc_set"), vm_stat("guests_created"));
+		    vm_stat("fault_retry"), vm_stat("fault_mmio"), w.vm.mmio_n,
+		    vm_stat("l0_rc_set"), vm_stat("guests_created"));
 	out("# KSM pages_sharing %ld; AnonHugePages %ld kB; slot 1 as %s %ld, %s %ld, %s %ld%s%s",
 	    read_long("/sys/kernel/mm/ksm/pages_sharing", NULL),
 	    read_long("/proc/meminfo", "AnonHugePages"), "anon", backing_used[B_ANON], "thp",
