@@ -663,8 +663,8 @@ static void t_mmio(struct vm *vm, bool in_tree)
 		s.regs.gpr[5] = val;
 		s.regs.gpr[7] = L2_MMIO + 0x18;
 		rc = l2_enter(vm, &s);
-		out("#   in-tree: the L2 store %s, %d MMIO exits (a quadrant fetch of the instruction: not under TCG)",
-		    rc_name(rc), vm->mmio_n);
+		out("#   in-tree: the L2 store %s, %d MMIO exits %s", rc_name(rc), vm->mmio_n,
+		    "(a quadrant fetch of the instruction: not under TCG)");
 		check(rc == TRAP_HDEC || (rc == TRAP_SYSCALL && vm->mmio_n == 1),
 		      "the in-tree code ends the run: %s", rc_name(rc));
 		group_end();
