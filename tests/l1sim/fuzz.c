@@ -1794,8 +1794,9 @@ static void child(void)
 	if (module_mode)
 		out("# module: enter %ld, exits hdsi %ld hisi %ld hdec %ld; "
 		    "faults resolved %ld, reflected %ld, retried %ld, mmio %ld (%d MMIO exits); "
-		    "l0_rc_set %ld; guests created %ld", vm_stat("enter"), vm_stat("exit_hdsi"),
-		    vm_stat("exit_hisi"), vm_stat("exit_hdec"), vm_stat("fault_resolved"), vm_stat("fault_reflected"),
+		    "l0_rc_set %ld; guests created %ld",
+		    vm_stat("enter"), vm_stat("exit_hdsi"), vm_stat("exit_hisi"),
+		    vm_stat("exit_hdec"), vm_stat("fault_resolved"), vm_stat("fault_reflected"),
 		    vm_stat("fault_retry"), vm_stat("fault_mmio"), w.vm.mmio_n,
 		    vm_stat("l0_rc_set"), vm_stat("guests_created"));
 	out("# KSM pages_sharing %ld; AnonHugePages %ld kB; slot 1 as %s %ld, %s %ld, %s %ld%s%s",
