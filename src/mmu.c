@@ -357,7 +357,7 @@ static int khn_fault_locked(struct kvm_vcpu *vcpu, struct khn_l2 *l2,
 	u64 l2_ra, l0_pte, pa, attrs, l1_base;
 	int err;
 
-	*outcome = 1;
+	*outcome = KHN_FAULT_REFLECTED;
 	if (!l2->pate_ok && khn_l2_refresh_pate(l2))
 		return RESUME_HOST;
 
@@ -370,7 +370,7 @@ static int khn_fault_locked(struct kvm_vcpu *vcpu, struct khn_l2 *l2,
 	khn_l1_mem_init(&mem, kvm);
 	err = khn_l1_walk(&mem, &l2->pate, l2_ra, access, false, &xl, &f);
 	if (err == KHN_WALK_RETRY) {
-		*outcome = 2;
+		*outcome = KHN_FAULT_RETRY;
 		return RESUME_GUEST;
 	}
 	if (err) {
@@ -417,14 +417,14 @@ static int khn_fault_locked(struct kvm_vcpu *vcpu, struct khn_l2 *l2,
 		/* A read-only memslot: the store faults in the L2 itself. */
 		kvmppc_core_queue_data_storage(vcpu, srr1, vcpu->arch.fault_dar,
 					       DSISR_ISSTORE | DSISR_PROTFAULT);
-		*outcome = 2;
+		*outcome = KHN_FAULT_RETRY;
 		return RESUME_GUEST;
 	}
 
 	mmu_seq = kvm->mmu_invalidate_seq;
 	/* the sequence before L0's PTE: pairs with the MMU notifier */
 	smp_rmb();
-	*outcome = 2;
+	*outcome = KHN_FAULT_RETRY;
 	if (khn_l0_pte(vcpu, vm, slot, xl.l1_ra, writing, &l0_pte, &l0_shift))
 		return RESUME_GUEST;
 
@@ -434,7 +434,7 @@ static int khn_fault_locked(struct kvm_vcpu *vcpu, struct khn_l2 *l2,
 		f.err = KHN_WALK_BAD_LEAF;
 		f.dsisr = KHN_DSISR_UNSUPP_MMU;
 		f.srr1 = KHN_DSISR_UNSUPP_MMU;
-		*outcome = 1;
+		*outcome = KHN_FAULT_REFLECTED;
 		return khn_reflect(vcpu, &f, ifetch);
 	}
 	*shift_out = shift;
@@ -462,7 +462,7 @@ static int khn_fault_locked(struct kvm_vcpu *vcpu, struct khn_l2 *l2,
 	spin_unlock(&kvm->mmu_lock);
 	if (err)
 		return RESUME_GUEST;
-	*outcome = 0;
+	*outcome = KHN_FAULT_RESOLVED;
 	return RESUME_GUEST;
 }
 
