@@ -125,16 +125,28 @@ static void khn_hv_load(struct kvm_vcpu *vcpu,
 	vc->pcr = hv->pcr;
 }
 
-/* What L1 reads back: the L2's state and the exit's fault registers. */
+/*
+ * What L1 reads back: the L2's state and the exit's fault registers, and
+ * in *@msr the L2's MSR for its pt_regs.
+ */
 static void khn_hv_to_l1(struct kvm_vcpu *vcpu, struct khn_hv_guest_state *hv,
-			 const struct khn_l2_regs *req)
+			 const struct khn_l2_regs *req, u64 *msr)
 {
 	u32 trap = vcpu->arch.trap;
-	bool fac = trap == BOOK3S_INTERRUPT_H_FAC_UNAVAIL;
+	struct khn_l2_regs hw = {
+		.msr = vcpu->arch.shregs.msr,
+		.hfscr = vcpu->arch.hfscr,
+	}, back;
 
 	khn_hv_save(vcpu, hv, true);
-	/* L1's own requests, never L0's values (PCR, HFSCR, DAWRX ...) */
-	hv->hfscr = khn_sanitise_exit_hfscr(req->hfscr, vcpu->arch.hfscr, fac);
+	/*
+	 * L1's own requests, never L0's values (PCR, HFSCR, DAWRX ...): the
+	 * image keeps what L1 wrote; the HFSCR cause and the MSR are new.
+	 */
+	khn_sanitise_exit_regs(req, &hw, trap == BOOK3S_INTERRUPT_H_FAC_UNAVAIL,
+			       &back);
+	hv->hfscr = back.hfscr;
+	*msr = back.msr;
 	/* A storage exit reports the L2-real address, a data one its EA too */
 	if (trap == BOOK3S_INTERRUPT_H_DATA_STORAGE ||
 	    trap == BOOK3S_INTERRUPT_H_INST_STORAGE)
@@ -322,6 +334,10 @@ long khn_h_enter_nested(struct kvm_vcpu *vcpu)
 	req.ciabr = gs.hv.ciabr;
 	req.ppr = gs.hv.ppr;
 	rc = khn_sanitise_entry(&l1, &req, &out, &log);
+	if (log.fired)
+		trace_khn_sanitise(vcpu->vcpu_id, gs.hv.lpid, log.fired,
+				   khn_rule_name(log.failed),
+				   log.failed_check ?: "", log.rc);
 	if (rc != H_SUCCESS)
 		goto refused;
 	rc = khn_enter_lpid_check(ptcr, gs.hv.lpid);
@@ -376,8 +392,7 @@ long khn_h_enter_nested(struct kvm_vcpu *vcpu)
 	/* ... and back */
 	memcpy(&kregs, &vcpu->arch.regs, sizeof(kregs));
 	l2_msr = vcpu->arch.shregs.msr;
-	kregs.msr = l2_msr;
-	khn_hv_to_l1(vcpu, &gs.hv, &req);
+	khn_hv_to_l1(vcpu, &gs.hv, &req, &kregs.msr);
 
 	vcpu->arch.nested = NULL;
 	vcpu->arch.regs = l1_regs;

@@ -85,6 +85,36 @@ TRACE_EVENT(khn_enter,
 );
 
 /*
+ * Sanitisation rules that fired on one H_ENTER_NESTED (khn/sanitise.h):
+ * @fired has BIT(enum khn_rule) of each rule that clamped or refused,
+ * @rule the one that refused ("none" when the entry went on), @check
+ * its condition and @rc the PAPR code L1 got.
+ */
+TRACE_EVENT(khn_sanitise,
+	    TP_PROTO(u32 vcpu_id, u32 l1_lpid, unsigned long fired,
+		     const char *rule, const char *check, long rc),
+	    TP_ARGS(vcpu_id, l1_lpid, fired, rule, check, rc),
+
+	    TP_STRUCT__entry(__field(u32, vcpu_id)
+			     __field(u32, l1_lpid)
+			     __field(unsigned long, fired)
+			     __field(long, rc)
+			     __string(rule, rule)
+			     __string(check, check)),
+
+	    TP_fast_assign(__entry->vcpu_id = vcpu_id;
+			   __entry->l1_lpid = l1_lpid;
+			   __entry->fired = fired;
+			   __entry->rc = rc;
+			   __assign_str(rule);
+			   __assign_str(check);),
+
+	    TP_printk("vcpu %u l1_lpid %u fired 0x%lx refused_by %s (%s) rc %ld",
+		      __entry->vcpu_id, __entry->l1_lpid, __entry->fired,
+		      __get_str(rule), __get_str(check), __entry->rc)
+);
+
+/*
  * An L2 vCPU stopped running: @trap is the interrupt vector, @ret what
  * H_ENTER_NESTED returns to L1 (or a negative errno / RESUME_* value).
  */
