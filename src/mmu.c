@@ -357,6 +357,7 @@ static int khn_fault_locked(struct kvm_vcpu *vcpu, struct khn_l2 *l2,
 	u64 l2_ra, l0_pte, pa, attrs, l1_base;
 	int err;
 
+	lockdep_assert_held(&l2->lock);
 	*outcome = KHN_FAULT_REFLECTED;
 	if (!l2->pate_ok && khn_l2_refresh_pate(l2))
 		return RESUME_HOST;
@@ -574,8 +575,10 @@ noinline int khn_nested_page_fault(struct kvm_vcpu *vcpu)
 static struct khn_shadow *khn_tree_of(void *arg, u32 lpid)
 {
 	struct khn_vm *vm = arg;
-	struct khn_l2 *l2 = xa_load(&vm->by_shadow, lpid);
+	struct khn_l2 *l2;
 
+	lockdep_assert_held(&vm->kvm->mmu_lock);
+	l2 = xa_load(&vm->by_shadow, lpid);
 	return l2 ? &l2->sh : NULL;
 }
 
@@ -636,6 +639,7 @@ static int khn_audit_l0_leaf(void *ctx, u64 l1_ra, u64 *pte,
 	unsigned int hshift = 0;
 	pte_t *ptep;
 
+	lockdep_assert_held(&kvm->mmu_lock);
 	ptep = find_kvm_secondary_pte(kvm, l1_ra, &hshift);
 	if (!ptep || !pte_present(READ_ONCE(*ptep)))
 		return -ENOENT;

@@ -280,6 +280,8 @@ EXPORT_SYMBOL_IF_KUNIT(khn_l2_get);
  */
 void khn_l2_put(struct khn_l2 *l2)
 {
+	might_sleep();
+	lockdep_assert_not_held(&l2->vm->kvm->mmu_lock);
 	khn_guest_put(l2->g);
 }
 EXPORT_SYMBOL_IF_KUNIT(khn_l2_put);
