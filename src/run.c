@@ -334,7 +334,8 @@ long khn_h_enter_nested(struct kvm_vcpu *vcpu)
 	req.ciabr = gs.hv.ciabr;
 	req.ppr = gs.hv.ppr;
 	rc = khn_sanitise_entry(&l1, &req, &out, &log);
-	if (log.fired)
+	/* the rule's name is looked up only when someone traces */
+	if (log.fired && trace_khn_sanitise_enabled())
 		trace_khn_sanitise(vcpu->vcpu_id, gs.hv.lpid, log.fired,
 				   khn_rule_name(log.failed),
 				   log.failed_check ?: "", log.rc);
