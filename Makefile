@@ -17,6 +17,9 @@
 #   make coverage      line coverage of src/core under UML (fails below 90%)
 #   make bench         page-table library figures (prints, asserts nothing)
 #   make e2e           L0 -> L1 -> L2 in emulated POWER9 (MODE=baseline|module|both)
+#   make e2e-ops       operator scenarios on an L1 running an L2 (migrate,
+#                      reset, ksm, swap, hugepages, smt), baseline and module
+#                      side by side (OPS=list of scenarios; scripts/e2e/ops)
 #   make check         all of the above; ends with "N passed, N failed"
 
 .DEFAULT_GOAL := all
@@ -43,7 +46,7 @@ KMAKE := $(MAKE) -C $(KDIR) ARCH=powerpc CROSS_COMPILE=$(CROSS_COMPILE)
 KHN_SOURCES := Kbuild $(shell find src include uapi tests -name '*.[ch]' 2>/dev/null)
 PATCHES := $(wildcard scripts/*.patch)
 
-.PHONY: all modules setup lint kunit-uml kunit-ppc l1sim fuzz coverage bench e2e check clean
+.PHONY: all modules setup lint kunit-uml kunit-ppc l1sim fuzz coverage bench e2e e2e-ops check clean
 all: modules $(BUILD)/l2-workload $(BUILD)/l1sim $(BUILD)/l1fuzz
 modules: $(BUILD)/kvm-hv.ko $(BUILD)/kvm-hv-nested.ko
 
@@ -113,6 +116,9 @@ bench: setup
 
 e2e: setup all
 	scripts/e2e/run --mode $(MODE) --smp $(SMP)
+
+e2e-ops: setup all
+	scripts/e2e/ops $(if $(OPS),--scenarios $(OPS))
 
 check: setup
 	scripts/check

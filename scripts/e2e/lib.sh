@@ -42,3 +42,20 @@ e2e_defaults() {
 	E2E_MODULE=${E2E_MODULE:-$E2E_ROOT/build/kvm-hv-nested.ko}
 	E2E_WORKLOAD=${E2E_WORKLOAD:-$E2E_ROOT/build/l2-workload}
 }
+
+# Prefix each console line on stdin with host seconds since $1 (µs since
+# epoch); copy progress lines (every line when $2 is 1) to fd 3 as they
+# arrive. The caller sets LC_ALL=C (EPOCHREALTIME's decimal point).
+e2e_timestamp() {
+	local t0=$1 verbose=$2 line now e ts
+	while IFS= read -r line || [[ -n $line ]]; do
+		line=${line//$'\r'/}
+		now=${EPOCHREALTIME/./}
+		e=$((now - t0))
+		printf -v ts '[%5d.%d]' $((e / 1000000)) $((e / 100000 % 10))
+		printf '%s %s\n' "$ts" "$line"
+		if ((verbose)) || [[ $line =~ E2E|L2-WORKLOAD|Oops|BUG:|Kernel\ panic ]]; then
+			printf '%s %s\n' "$ts" "$line" >&3
+		fi
+	done
+}

@@ -16,9 +16,12 @@
  * MAX_PRINTED mismatch reports, and a final machine-readable line:
  *   L2-WORKLOAD: PASS passes=P forks=F bytes_written=N bytes_verified=N
  *   L2-WORKLOAD: FAIL errors=E passes=P forks=F bytes_written=N bytes_verified=N
+ * With -t the passes go on until that many seconds have passed (an
+ * operator scenario runs underneath), each printing "pass N ok t=Ss".
  * Exit status is 0 on PASS, 1 on FAIL and 2 on bad usage.
  */
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -27,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 #include <sys/mman.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -41,6 +45,7 @@ typedef unsigned long long u64;
 #define DEF_FORKS	4
 #define MAX_FORKS	64
 #define MAX_PRINTED	10
+#define MAX_SECONDS	86400
 
 /* splitmix64 constants */
 #define GAMMA		0x9e3779b97f4a7c15ULL
@@ -403,6 +408,17 @@ static bool test_shared(size_t size, u64 seed)
 	return pid > 0;
 }
 
+static struct timespec t_start;
+
+/* Whole seconds of CLOCK_MONOTONIC since main() started. */
+static u64 elapsed_s(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec - t_start.tv_sec - (now.tv_nsec < t_start.tv_nsec);
+}
+
 /* Returns false if a system call failed and further passes are pointless. */
 static bool run_pass(unsigned int pass, unsigned int passes, size_t size, unsigned int forks,
 		     bool inject)
@@ -437,24 +453,29 @@ static bool run_pass(unsigned int pass, unsigned int passes, size_t size, unsign
 		sys_fail("munmap(region)");
 		ok = false;
 	}
-	if (cnt.errors == errors)
+	/* passes == 0: continuous mode, the total is not known yet. */
+	if (cnt.errors == errors && passes)
 		printf("l2-workload: pass %u/%u ok\n", pass + 1, passes);
+	else if (cnt.errors == errors)
+		printf("l2-workload: pass %u ok t=%llus\n", pass + 1, elapsed_s());
 	else
-		printf("l2-workload: pass %u/%u FAIL errors=%llu\n", pass + 1, passes,
-		       cnt.errors - errors);
+		printf("l2-workload: pass %u FAIL errors=%llu t=%llus\n", pass + 1,
+		       cnt.errors - errors, elapsed_s());
 	return ok;
 }
 
 static void print_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: l2-workload [-m MiB] [-p passes] [-f forks] [-X]\n"
+		"usage: l2-workload [-m MiB] [-p passes] [-t seconds] [-f forks] [-X]\n"
 		"  -m MiB     resident size per pass, 1..%d (default %d)\n"
 		"  -p passes  number of passes, 1..%d (default %d)\n"
+		"  -t seconds continuous: run passes until this many seconds have\n"
+		"             passed and at least -p passes are done, 1..%d\n"
 		"  -f forks   copy-on-write children per pass, 1..%d (default %d)\n"
 		"  -X         inject a corruption, for testing the checker\n"
 		"  -h         show this help\n",
-		MAX_MIB, DEF_MIB, MAX_PASSES, DEF_PASSES, MAX_FORKS, DEF_FORKS);
+		MAX_MIB, DEF_MIB, MAX_PASSES, DEF_PASSES, MAX_SECONDS, MAX_FORKS, DEF_FORKS);
 }
 
 /* Strict decimal in [1, max]: no sign, no junk, no overflow. */
@@ -475,7 +496,7 @@ static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 
 int main(int argc, char **argv)
 {
-	unsigned long mib = DEF_MIB, passes = DEF_PASSES, forks = DEF_FORKS;
+	unsigned long mib = DEF_MIB, passes = DEF_PASSES, forks = DEF_FORKS, secs = 0;
 	unsigned int pass, done = 0;
 	bool inject = false;
 	long pg;
@@ -483,7 +504,8 @@ int main(int argc, char **argv)
 	int opt;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((opt = getopt(argc, argv, "m:p:f:Xh")) != -1) {
+	clock_gettime(CLOCK_MONOTONIC, &t_start);
+	while ((opt = getopt(argc, argv, "m:p:t:f:Xh")) != -1) {
 		switch (opt) {
 		case 'm':
 			if (!parse_uint(optarg, MAX_MIB, &mib))
@@ -491,6 +513,10 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			if (!parse_uint(optarg, MAX_PASSES, &passes))
+				goto bad;
+			break;
+		case 't':
+			if (!parse_uint(optarg, MAX_SECONDS, &secs))
 				goto bad;
 			break;
 		case 'f':
@@ -530,12 +556,18 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	printf("l2-workload: start mib=%lu passes=%lu forks=%lu page_size=%zu%s\n",
-	       mib, passes, forks, page_size, inject ? " inject=1" : "");
-	for (pass = 0; pass < passes; pass++) {
-		if (!run_pass(pass, passes, size, forks, inject && pass == 0))
+	printf("l2-workload: start mib=%lu passes=%lu seconds=%lu forks=%lu page_size=%zu%s\n",
+	       mib, passes, secs, forks, page_size, inject ? " inject=1" : "");
+	/*
+	 * Continuous mode stops at a pass boundary only, so every pass
+	 * verifies the whole region it wrote, however long the run.
+	 */
+	for (pass = 0; secs ? pass < passes || elapsed_s() < secs : pass < passes; pass++) {
+		if (!run_pass(pass, secs ? 0 : passes, size, forks, inject && pass == 0))
 			break;
 		done++;
+		if (pass == UINT_MAX - 1)
+			break;
 	}
 
 	printf("l2-workload: pages_touched=%llu\n", cnt.pages);
