@@ -13,6 +13,7 @@
 #include "khn/glue.h"
 #include "khn/hostcheck.h"
 #include "khn/stats.h"
+#include "khn/vm.h"
 
 static void khn_read_host_caps(struct khn_host_caps *caps)
 {
@@ -34,12 +35,16 @@ static int __init khn_init(void)
 		return -ENODEV;
 	}
 
-	/* Before registering: every VM gets its debugfs directory. */
+	/* Before registering: every VM gets its table entry and debugfs. */
+	ret = khn_vms_init();
+	if (ret)
+		return ret;
 	khn_debugfs_init();
 	khn_stats_debugfs_init();
 	ret = kvmhv_register_nested_ops(&khn_nested_ops);
 	if (ret) {
 		khn_debugfs_exit();
+		khn_vms_exit();
 		pr_err("not loading: kvm-hv refused the nested ops (%d%s)\n",
 		       ret, ret == -EBUSY ? ": stop running VMs first" : "");
 		return ret;
@@ -52,6 +57,7 @@ static void __exit khn_exit(void)
 {
 	kvmhv_unregister_nested_ops(&khn_nested_ops);
 	khn_debugfs_exit();
+	khn_vms_exit();
 }
 
 module_init(khn_init);

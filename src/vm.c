@@ -11,7 +11,7 @@
 #include <linux/kvm_host.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
-#include <linux/rculist.h>
+#include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 #include <asm/kvm_ppc.h>
@@ -31,30 +31,53 @@ module_param(max_l2_per_l1, uint, 0644);
 MODULE_PARM_DESC(max_l2_per_l1,
 		 "most nested guests one L1 VM may have at once (default 256, at most 4096); for VMs created afterwards");
 
-static LIST_HEAD(khn_vms);
-static DEFINE_SPINLOCK(khn_vms_lock);
+/*
+ * struct kvm -> struct khn_vm.  Every hypercall and every rmap hook (under
+ * kvm->mmu_lock) looks its VM up, so a hash of the pointer rather than a
+ * list walk; the kvm-hv patch leaves struct kvm_arch as Debian built it,
+ * so there is no field to hang the state on (hook-contract.rst).
+ */
+static const struct rhashtable_params khn_vms_params = {
+	.key_len = sizeof(struct kvm *),
+	.key_offset = offsetof(struct khn_vm, kvm),
+	.head_offset = offsetof(struct khn_vm, node),
+	.automatic_shrinking = true,
+};
+
+static struct rhashtable khn_vms;
 static atomic_t khn_vm_seq = ATOMIC_INIT(0);
+
+/**
+ * khn_vms_init() - set up the VM table, before the ops are registered
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int khn_vms_init(void)
+{
+	return rhashtable_init(&khn_vms, &khn_vms_params);
+}
+
+/**
+ * khn_vms_exit() - free the VM table, once no VM can be bound any more
+ */
+void khn_vms_exit(void)
+{
+	WARN_ON_ONCE(atomic_read(&khn_vms.nelems));
+	rhashtable_destroy(&khn_vms);
+}
 
 /**
  * khn_vm_of() - the kvm-hv-nested state of a VM
  * @kvm:	a VM created while the module was registered
+ *
+ * Lock-free (RCU inside); the state lives as long as @kvm.
  *
  * Return: the state, or NULL (a VM created before the ops were
  * registered cannot exist: kvm-hv binds ops to VMs at creation).
  */
 struct khn_vm *khn_vm_of(struct kvm *kvm)
 {
-	struct khn_vm *vm, *found = NULL;
-
-	rcu_read_lock();
-	list_for_each_entry_rcu(vm, &khn_vms, node) {
-		if (vm->kvm == kvm) {
-			found = vm;
-			break;
-		}
-	}
-	rcu_read_unlock();
-	return found;
+	return rhashtable_lookup_fast(&khn_vms, &kvm, khn_vms_params);
 }
 EXPORT_SYMBOL_IF_KUNIT(khn_vm_of);
 
@@ -145,11 +168,12 @@ static void khn_l2_release(void *ctx, struct khn_guest *gp)
  * khn_vm_create() - set up the state of a new VM
  * @kvm:	the VM kvm-hv is creating
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0, -ENOMEM, or -EEXIST if @kvm already has state.
  */
 int khn_vm_create(struct kvm *kvm)
 {
 	struct khn_vm *vm;
+	int err;
 
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
 	if (!vm)
@@ -167,9 +191,14 @@ int khn_vm_create(struct kvm *kvm)
 	khn_nrmap_init(&vm->nrmap);
 	mutex_init(&vm->ptcr_lock);
 
-	spin_lock(&khn_vms_lock);
-	list_add_rcu(&vm->node, &khn_vms);
-	spin_unlock(&khn_vms_lock);
+	err = rhashtable_lookup_insert_fast(&khn_vms, &vm->node, khn_vms_params);
+	if (err) {
+		khn_guests_destroy(&vm->guests);
+		xa_destroy(&vm->by_shadow);
+		khn_nrmap_destroy(&vm->nrmap);
+		kfree(vm);
+		return err;
+	}
 	khn_live_add(KHN_LIVE_VMS, 1);
 	khn_vm_debugfs_add(vm);
 	return 0;
@@ -190,9 +219,8 @@ void khn_vm_destroy(struct kvm *kvm)
 	khn_vm_drop_all(vm);
 	khn_guests_destroy(&vm->guests);
 
-	spin_lock(&khn_vms_lock);
-	list_del_rcu(&vm->node);
-	spin_unlock(&khn_vms_lock);
+	WARN_ON_ONCE(rhashtable_remove_fast(&khn_vms, &vm->node, khn_vms_params));
+	/* a concurrent khn_vm_of() of another VM may still walk this node */
 	synchronize_rcu();
 
 	WARN_ON_ONCE(!xa_empty(&vm->by_shadow));

@@ -19,6 +19,7 @@
 
 #include <linux/kvm_host.h>
 #include <linux/mutex.h>
+#include <linux/rhashtable-types.h>
 #include <linux/xarray.h>
 #include <asm/kvm_book3s_64.h>
 
@@ -33,7 +34,7 @@ struct dentry;
 /**
  * struct khn_vm - what kvm-hv-nested keeps for one L1 VM
  * @kvm:	the L1 VM
- * @node:	in the module's VM list (RCU)
+ * @node:	in the module's VM table, keyed by @kvm (vm.c)
  * @guests:	the L1's nested guests, by L1 LPID
  * @guests_ops:	shadow LPIDs and per-L2 state for @guests
  * @by_shadow:	shadow LPID -> struct khn_l2, written under kvm->mmu_lock
@@ -46,7 +47,7 @@ struct dentry;
  */
 struct khn_vm {
 	struct kvm *kvm;
-	struct list_head node;
+	struct rhash_head node;
 	struct khn_guests guests;
 	struct khn_guests_ops guests_ops;
 	struct xarray by_shadow;
@@ -95,6 +96,8 @@ static inline void khn_nrmap_account(struct khn_vm *vm, size_t before)
 }
 
 /* vm.c */
+int khn_vms_init(void);
+void khn_vms_exit(void);
 int khn_vm_create(struct kvm *kvm);
 void khn_vm_destroy(struct kvm *kvm);
 struct khn_vm *khn_vm_of(struct kvm *kvm);

@@ -175,9 +175,10 @@ resume() {
 	[ "$LIVE" = 1 ] && return 0
 	while [ "$left" -gt 0 ]; do
 		mon "$1" "info status"
-		st=$(grep -a -o -E 'VM status: [a-z-]+' "$OD/$1.mon" | tail -n 1)
+		st=$(grep -a -o -E 'VM status: [a-z-]+( \([a-z-]+\))?' "$OD/$1.mon" | tail -n 1)
 		case $st in
-		*paused) break ;;
+		*'(inmigrate)') ;;
+		*paused*) break ;;
 		*running) return 0 ;;
 		esac
 		sleep 2
@@ -315,6 +316,15 @@ sc_smt() {
 	esac
 }
 
+# vmsum NAME: a debugfs counter summed over every VM of the scenario.
+vmsum() {
+	local n=0 v
+	for v in $(cat "$VMSTATS.d"/vm-* 2>/dev/null | sed -n "s/^vm-[0-9-]*\.$1=//p"); do
+		n=$((n + v))
+	done
+	echo "$n"
+}
+
 # ops_main SCENARIO: run it, print the result line and the module's view.
 ops_main() {
 	local s=$1 t0 res poll='' kw t
@@ -327,7 +337,7 @@ ops_main() {
 	OPS_CGMEM=${OPS_CGMEM:-256M}
 	t0=$(cut -d. -f1 /proc/uptime)
 	if [ "$MODE" = module ]; then
-		rm -f "$VMSTATS" "$AUDIT" "$AUDIT.bad"
+		rm -rf "$VMSTATS" "$VMSTATS.d" "$AUDIT" "$AUDIT.bad"
 		poll_vmstats &
 		poll=$!
 	fi
@@ -345,7 +355,10 @@ ops_main() {
 		# its own, so no audit here
 		kill "$poll" 2>/dev/null
 		wait "$poll" 2>/dev/null
-		[ -s "$VMSTATS" ] && sed 's/^/E2E-VMSTAT /' "$VMSTATS"
+		cat "$VMSTATS.d"/vm-* 2>/dev/null | sed 's/^/E2E-VMSTAT /'
+		# every VM of the scenario, gone or not: L1 is never refused
+		fact "vms=$(find "$VMSTATS.d" -name 'vm-*' | grep -c .) enter=$(vmsum enter) enter_refused=$(vmsum enter_refused) set_ptcr_user=$(vmsum set_ptcr_user) guests_created=$(vmsum guests_created) rmap_unmap=$(vmsum rmap_unmap)"
+		[ "$(vmsum enter_refused)" = 0 ] || bad "H_ENTER_NESTED refused $(vmsum enter_refused) times"
 		echo "E2E-AUDIT $(cat "$AUDIT" 2>/dev/null)"
 		[ -s "$AUDIT.bad" ] && sed 's/^/E2E-AUDIT-BAD /' "$AUDIT.bad" | head -n 40
 		grep -q ' violations=0 ' "$AUDIT" 2>/dev/null || bad "auditor: $(cat "$AUDIT" 2>/dev/null)"
