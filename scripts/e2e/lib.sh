@@ -9,27 +9,19 @@
 E2E_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck disable=SC2034 # used by the scripts that source this file
 E2E_SCRIPTS="$E2E_ROOT/scripts/e2e"
-KHN_CACHE=${KHN_CACHE:-/var/cache/kvm-hv-nested}
+# shellcheck source=../lib.sh
+. "$E2E_ROOT/scripts/lib.sh"
 
 e2e_log()  { printf '%s: %s\n' "${E2E_PROG:-e2e}" "$*" >&2; }
 e2e_warn() { printf '%s: WARNING: %s\n' "${E2E_PROG:-e2e}" "$*" >&2; }
 e2e_die()  { printf '%s: ERROR: %s\n' "${E2E_PROG:-e2e}" "$*" >&2; exit 1; }
 
-# Read "KEY := value" lines of env.mk into shell variables of the same name.
-# Only KHN_* keys are accepted so a corrupt file cannot set arbitrary variables.
+# env.mk's KHN_* variables, through the project's one reader.
 e2e_load_env() {
-	local envmk="$KHN_CACHE/env.mk" key val
-	[[ -r $envmk ]] || e2e_die "$envmk missing: run scripts/setup first (or set KHN_CACHE)"
-	while IFS= read -r line; do
-		[[ $line =~ ^(KHN_[A-Z0-9_]+)[[:space:]]*:?=[[:space:]]*(.*)$ ]] || continue
-		key=${BASH_REMATCH[1]}
-		val=${BASH_REMATCH[2]}
-		val=${val%"${val##*[![:space:]]}"}
-		printf -v "$key" '%s' "$val"
-	done <"$envmk"
 	local k
+	khn_load_env || e2e_die "$KHN_CACHE/env.mk missing: run scripts/setup first (or set KHN_CACHE)"
 	for k in KHN_KREL KHN_STAGE KHN_VMLINUX; do
-		[[ -n ${!k:-} ]] || e2e_die "$envmk does not define $k"
+		[[ -n ${!k:-} ]] || e2e_die "$KHN_CACHE/env.mk does not define $k"
 	done
 	[[ -d $KHN_STAGE ]] || e2e_die "stage directory $KHN_STAGE missing: rerun scripts/setup"
 }

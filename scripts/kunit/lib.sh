@@ -5,7 +5,9 @@
 KUNIT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PROJECT=${KHN_PROJECT:-$(cd "$KUNIT_DIR/../.." && pwd)}
 JOBS=${KHN_JOBS:-2}
-CROSS=${KHN_CROSS_COMPILE:-powerpc64le-linux-gnu-}
+# shellcheck source=../lib.sh
+. "$PROJECT/scripts/lib.sh"
+CROSS=$KHN_CROSS
 
 _tag=${_tag:-kunit}
 log()  { echo "$_tag: $*"; }
@@ -22,18 +24,9 @@ now() { date +%s.%N; }
 # elapsed START -> "12.3s"
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'; }
 
-# Read KHN_* from $KHN_CACHE/env.mk (written by scripts/setup).  Variables
-# already set in the environment win, so any of them can be overridden.
+# env.mk's KHN_* variables (scripts/lib.sh; the environment wins).
 load_env() {
-	KHN_CACHE=${KHN_CACHE:-/var/cache/kvm-hv-nested}
-	local envmk=$KHN_CACHE/env.mk v val
-	[ -f "$envmk" ] || die "$envmk missing: run scripts/setup first"
-	for v in KHN_KVER KHN_KREL KHN_PKGVER KHN_STAGE KHN_HDRS KHN_SRC; do
-		[ -n "${!v:-}" ] && continue
-		val=$(sed -n "s/^$v := //p" "$envmk")
-		printf -v "$v" '%s' "$val"
-		export "${v?}"
-	done
+	khn_load_env || die "$KHN_CACHE/env.mk missing: run scripts/setup first"
 	[ -f "$KHN_SRC/Makefile" ] || die "KHN_SRC=$KHN_SRC is not a kernel source tree"
 	SRCVER=$(basename "$KHN_SRC")
 }
