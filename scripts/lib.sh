@@ -1,11 +1,26 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=bash
 #
-# What every script of the project shares, sourced, not executed: the one
-# reader of env.mk (written by scripts/setup) and the cross-compiler
-# default.  scripts/e2e/lib.sh and scripts/kunit/lib.sh build on it.
+# What every script of the project shares, sourced, not executed: the log
+# functions, the one reader of env.mk (written by scripts/setup) and the
+# cross-compiler default.  scripts/e2e/lib.sh and scripts/kunit/lib.sh
+# build on it.
 
 KHN_CACHE=${KHN_CACHE:-/var/cache/kvm-hv-nested}
+
+# log/warn/die, each line prefixed with the caller's $KHN_TAG.  log goes
+# to fd $KHN_LOG_FD (1; the e2e scripts use 2, keeping stdout for their
+# report).  With $RESULT_NAME set a test run is under way, so an early
+# death still ends with the khn-result line the callers look for.
+KHN_TAG=${KHN_TAG:-khn}
+KHN_LOG_FD=${KHN_LOG_FD:-1}
+log()  { printf '%s: %s\n' "$KHN_TAG" "$*" >&"$KHN_LOG_FD"; }
+warn() { printf '%s: WARNING: %s\n' "$KHN_TAG" "$*" >&2; }
+die() {
+	printf '%s: ERROR: %s\n' "$KHN_TAG" "$*" >&2
+	[ -n "${RESULT_NAME:-}" ] && echo "khn-result: $RESULT_NAME passed=0 failed=0"
+	exit 1
+}
 # The Makefile's CROSS_COMPILE, when make runs us, else Debian's triplet.
 KHN_CROSS=${KHN_CROSS_COMPILE:-${CROSS_COMPILE:-powerpc64le-linux-gnu-}}
 

@@ -12,18 +12,16 @@ E2E_SCRIPTS="$E2E_ROOT/scripts/e2e"
 # shellcheck source=../lib.sh
 . "$E2E_ROOT/scripts/lib.sh"
 
-e2e_log()  { printf '%s: %s\n' "${E2E_PROG:-e2e}" "$*" >&2; }
-e2e_warn() { printf '%s: WARNING: %s\n' "${E2E_PROG:-e2e}" "$*" >&2; }
-e2e_die()  { printf '%s: ERROR: %s\n' "${E2E_PROG:-e2e}" "$*" >&2; exit 1; }
+KHN_LOG_FD=2 # stdout is the scripts' report
 
 # env.mk's KHN_* variables, through the project's one reader.
 e2e_load_env() {
 	local k
-	khn_load_env || e2e_die "$KHN_CACHE/env.mk missing: run scripts/setup first (or set KHN_CACHE)"
+	khn_load_env || die "$KHN_CACHE/env.mk missing: run scripts/setup first (or set KHN_CACHE)"
 	for k in KHN_KREL KHN_STAGE KHN_VMLINUX; do
-		[[ -n ${!k:-} ]] || e2e_die "$KHN_CACHE/env.mk does not define $k"
+		[[ -n ${!k:-} ]] || die "$KHN_CACHE/env.mk does not define $k"
 	done
-	[[ -d $KHN_STAGE ]] || e2e_die "stage directory $KHN_STAGE missing: rerun scripts/setup"
+	[[ -d $KHN_STAGE ]] || die "stage directory $KHN_STAGE missing: rerun scripts/setup"
 }
 
 # Build-artifact locations; each can be overridden from the environment so

@@ -9,17 +9,6 @@ JOBS=${KHN_JOBS:-2}
 . "$PROJECT/scripts/lib.sh"
 CROSS=$KHN_CROSS
 
-_tag=${_tag:-kunit}
-log()  { echo "$_tag: $*"; }
-warn() { echo "$_tag: WARNING: $*" >&2; }
-# RESULT_NAME set: a test run is under way, so an early death still ends
-# with the khn-result line the callers look for.
-die()  {
-	echo "$_tag: ERROR: $*" >&2
-	[ -n "${RESULT_NAME:-}" ] && echo "khn-result: $RESULT_NAME passed=0 failed=0"
-	exit 1
-}
-
 now() { date +%s.%N; }
 # elapsed START -> "12.3s"
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'; }
