@@ -21,7 +21,7 @@ die() {
 	[ -n "${RESULT_NAME:-}" ] && echo "khn-result: $RESULT_NAME passed=0 failed=0"
 	exit 1
 }
-# The Makefile's CROSS_COMPILE, when make runs us, else Debian's triplet.
+# KHN_CROSS_COMPILE or CROSS_COMPILE from the environment, else Debian's triplet.
 KHN_CROSS=${KHN_CROSS_COMPILE:-${CROSS_COMPILE:-powerpc64le-linux-gnu-}}
 
 # khn_load_env: every "KHN_X := value" line of env.mk becomes the shell

@@ -229,13 +229,16 @@ sc_reset() {
 }
 
 sc_ksm() {
-	local k=/sys/kernel/mm/ksm n scans
+	local k=/sys/kernel/mm/ksm n scans kw
 	[ -w $k/run ] || { bad "no KSM in L0"; return; }
 	echo 0 >$k/sleep_millisecs
 	echo 4096 >$k/pages_to_scan
 	echo 1 >$k/run
+	ksm_watch &
+	kw=$!
 	l1_start a
 	finish a 0
+	kill "$kw" 2>/dev/null
 	n=$(cat $OD/ksm.max 2>/dev/null || echo 0)
 	scans=$(cat $k/full_scans)
 	fact "ksm_full_scans=$scans ksm_pages_sharing_max=$n"
@@ -245,7 +248,7 @@ sc_ksm() {
 	[ "$n" -gt 0 ] || bad "KSM merged nothing"
 }
 
-# While a scenario runs: the most pages KSM shared at once.
+# While the ksm scenario runs: the most pages KSM shared at once.
 ksm_watch() {
 	local v
 	while sleep 2; do
@@ -327,7 +330,7 @@ vmsum() {
 
 # ops_main SCENARIO: run it, print the result line and the module's view.
 ops_main() {
-	local s=$1 t0 res poll='' kw t
+	local s=$1 t0 res poll='' t
 	mkdir -p $OD
 	SKIP=
 	LIVE=${LIVE:-}
@@ -341,14 +344,11 @@ ops_main() {
 		poll_vmstats &
 		poll=$!
 	fi
-	ksm_watch &
-	kw=$!
 	case $s in
 	migrate | reset | ksm | swap | hugepages | smt) "sc_$s" ;;
 	migrate-live) LIVE=1 sc_migrate ;;
 	*) bad "unknown scenario $s" ;;
 	esac
-	kill $kw 2>/dev/null
 	for t in a b c; do l1_alive $t && kill -9 "$(l1_pid $t)"; done
 	if [ -n "$poll" ]; then
 		# the poller's file holds its counts: its shell variables are
