@@ -402,12 +402,11 @@ static int khn_fault_locked(struct kvm_vcpu *vcpu, struct khn_l2 *l2,
 	if (!slot || (slot->flags & KVM_MEMSLOT_INVALID)) {
 		/*
 		 * Not L1 memory: a region L0's userspace emulates for L1,
-		 * handed to the L2.  A store is emulated by L0 as for L1
-		 * itself (khn_l2_mmio()); a load or fetch, or an access the
+		 * handed to the L2.  A load or store is emulated by L0 as
+		 * for L1 itself (khn_l2_mmio()); a fetch, or an access the
 		 * hardware flagged, goes to L1 as the HDSI/HISI it was.
 		 */
-		if (ifetch || !writing ||
-		    (dsisr & (DSISR_BADACCESS | DSISR_PRTABLE_FAULT)))
+		if (ifetch || (dsisr & (DSISR_BADACCESS | DSISR_PRTABLE_FAULT)))
 			return RESUME_HOST;
 		*outcome = KHN_FAULT_MMIO;
 		return RESUME_GUEST;
@@ -468,25 +467,20 @@ static int khn_fault_locked(struct kvm_vcpu *vcpu, struct khn_l2 *l2,
 }
 
 /*
- * An L2's store to L1-real @l1_ra, which is no L1 memory: L0's userspace
- * emulates it for L1, so L0 emulates it for the L2 as kvm-hv does for its
- * own nested guests (ioeventfd in the kernel, or KVM_EXIT_MMIO).  The
- * hardware gives no instruction image with an HDSI: it is read through
- * the L2's translation in software (khn_gfetch()) and must be a GPR store.
+ * An L2's load or store at L1-real @l1_ra, which is no L1 memory: L0's
+ * userspace emulates it for L1, so L0 emulates it for the L2 as kvm-hv
+ * does for its own nested guests (ioeventfd or an in-kernel device, or
+ * KVM_EXIT_MMIO).  The hardware gives no instruction image with an HDSI:
+ * it is read through the L2's translation in software (khn_gfetch()) and
+ * must be a GPR load or store of 1, 2, 4 or 8 bytes.
  *
- * Loads go to L1 as the HDSI they were.  kvm-hv completes a nested MMIO
- * load on the next KVM_RUN by writing the L2's GPR image in L1 memory
- * (KVM_MMIO_REG_NESTED_GPR), and kvm.ko does that write without
- * kvm->srcu: lockdep's "suspicious RCU usage" from
- * kvm_vcpu_gfn_to_memslot() in kvmppc_complete_mmio_load(), a
- * use-after-free if a memslot goes at that moment.  The fix is in kvm.ko,
- * which the project does not rebuild; a completion deferred to kvm-hv
- * would be lost when the VMM stops the vCPU (immediate_exit) and
- * migrates it.  Documentation/threat-model.rst has the finding.
+ * A load userspace completes goes to a register of L1, not to the L2's
+ * image in L1 memory as kvm-hv's own code does (kvm.ko writes that
+ * without kvm->srcu): khn_h_enter_nested() restarts L1's hypercall.
  *
  * Returns kvmppc_hv_emulate_mmio()'s result: a RESUME_GUEST kind (done in
  * the kernel, NIP advanced), a RESUME_HOST kind with vcpu->mmio_needed
- * (userspace emulates the store); or RESUME_HOST without it to reflect.
+ * (userspace emulates the access); or RESUME_HOST without it to reflect.
  */
 static int khn_l2_mmio(struct kvm_vcpu *vcpu, struct khn_l2 *l2, u64 l1_ra)
 {
@@ -494,6 +488,7 @@ static int khn_l2_mmio(struct kvm_vcpu *vcpu, struct khn_l2 *l2, u64 l1_ra)
 	bool prefixed = msr & SRR1_PREFIXED;
 	bool swap = kvmppc_need_byteswap(vcpu);
 	struct instruction_op op;
+	bool is_store;
 	struct khn_l1_mem mem;
 	u32 raw[2] = {}, w[2];
 	int idx, r;
@@ -514,13 +509,17 @@ static int khn_l2_mmio(struct kvm_vcpu *vcpu, struct khn_l2 *l2, u64 l1_ra)
 	if (analyse_instr(&op, &vcpu->arch.regs,
 			  prefixed ? ppc_inst_prefix(w[0], w[1]) :
 				     ppc_inst(w[0])) != 0 ||
-	    GETTYPE(op.type) != STORE ||
+	    (GETTYPE(op.type) != STORE && GETTYPE(op.type) != LOAD) ||
 	    !is_power_of_2(GETSIZE(op.type)) || GETSIZE(op.type) > 8)
+		return RESUME_HOST;
+	/* the access L1's PTE was checked for, not another the L2 rewrote */
+	is_store = GETTYPE(op.type) == STORE;
+	if (is_store != !!(vcpu->arch.fault_dsisr & KHN_DSISR_ISSTORE))
 		return RESUME_HOST;
 
 	/* kvm-hv takes the image from last_inst, raw, and swaps it itself */
 	vcpu->arch.last_inst = prefixed ? (u64)raw[0] << 32 | raw[1] : raw[0];
-	r = kvmppc_hv_emulate_mmio(vcpu, l1_ra, vcpu->arch.fault_dar, true);
+	r = kvmppc_hv_emulate_mmio(vcpu, l1_ra, vcpu->arch.fault_dar, is_store);
 	vcpu->arch.last_inst = KVM_INST_FETCH_FAILED;
 	return r;
 }

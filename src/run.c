@@ -14,6 +14,7 @@
 #include <asm/kvm_ppc.h>
 #include <asm/kvm_book3s.h>
 #include <asm/kvm_book3s_64.h>
+#include <asm/kvm_hv_nested_ops.h>
 #include <asm/mce.h>
 #include <asm/mmu_context.h>
 #include <asm/plpar_wrappers.h>
@@ -261,21 +262,60 @@ static int khn_run_l2(struct kvm_vcpu *vcpu, struct khn_l2 *l2, u64 hdec_exp,
 }
 
 /*
- * The L2 made an MMIO store L0's userspace emulates (khn_l2_mmio()): its
- * state, NIP past the store, is in L1's memory already.  H_ENTER_NESTED
- * ends with trap 0, so L1 re-enters the L2 at once, and kvm-hv returns
- * to userspace with the KVM_EXIT_MMIO (H_TOO_HARD: L1's r3 is 0 when it
- * runs again).  A store needs no completion.
+ * An L2 MMIO load L0's userspace completes goes to L1's r6, and L1's
+ * hypercall is restarted with this cookie and the L2's register in r7:
+ * the restarted H_ENTER_NESTED puts r6 in that register.  Everything is
+ * in L1's registers, so a vCPU stopped and migrated in between keeps it.
+ * A forged cookie only sets a register of L1's own L2, as L1 can anyway.
  */
-static long khn_l2_mmio_exit(struct kvm_vcpu *vcpu)
+#define KHN_MMIO_COOKIE		0x6b686e4d4d494f00ULL	/* "khnMMIO" */
+#define KHN_MMIO_COOKIE_REG	0x1fULL
+#define KHN_MMIO_LOAD_GPR	6
+#define KHN_MMIO_COOKIE_GPR	7
+
+/*
+ * The L2 made an MMIO access L0's userspace emulates (khn_l2_mmio()): its
+ * state, NIP past the access, is in L1's memory already.  kvm-hv returns
+ * to userspace with the KVM_EXIT_MMIO.  A store needs no completion:
+ * H_ENTER_NESTED ends with 0 (H_TOO_HARD), so L1 re-enters the L2 at
+ * once.  A load completes into L1's r6 on the next KVM_RUN, with L1's NIP
+ * back on its sc (an hcall's SRR0 is the next instruction).
+ */
+static long khn_l2_mmio_exit(struct kvm_vcpu *vcpu, struct khn_vm *vm)
 {
-	/* khn_l2_mmio() passes only stores: a load would complete into L1 */
-	if (WARN_ON_ONCE(!vcpu->mmio_is_write)) {
+	u16 reg = vcpu->arch.io_gpr;
+
+	if (vcpu->mmio_is_write) {
+		vcpu->arch.trap = 0;
+		return H_TOO_HARD;
+	}
+	/* khn_l2_mmio() passes only GPR loads */
+	if (WARN_ON_ONCE((reg & KVM_MMIO_REG_EXT_MASK) != KVM_MMIO_REG_GPR)) {
 		vcpu->mmio_needed = 0;
 		return H_HARDWARE;
 	}
-	vcpu->arch.trap = 0;
-	return H_TOO_HARD;
+	vcpu->arch.io_gpr = KVM_MMIO_REG_GPR | KHN_MMIO_LOAD_GPR;
+	kvmppc_set_gpr(vcpu, KHN_MMIO_COOKIE_GPR, KHN_MMIO_COOKIE | reg);
+	kvmppc_set_pc(vcpu, kvmppc_get_pc(vcpu) - 4);
+	khn_stat_inc(&vm->stats, KHN_STAT_MMIO_LOAD_RESTART);
+	return KVMHV_NESTED_RESTART;
+}
+
+/*
+ * A restarted H_ENTER_NESTED: take the loaded value for the L2 register
+ * the cookie names.  r7 is cleared at once, so a later call that finds
+ * the same registers does not apply a stale value.  Returns the register
+ * number, or -1 for a call that is no restart.
+ */
+static int khn_mmio_load_take(struct kvm_vcpu *vcpu, u64 *val)
+{
+	u64 cookie = kvmppc_get_gpr(vcpu, KHN_MMIO_COOKIE_GPR);
+
+	if ((cookie & ~KHN_MMIO_COOKIE_REG) != KHN_MMIO_COOKIE)
+		return -1;
+	*val = kvmppc_get_gpr(vcpu, KHN_MMIO_LOAD_GPR);
+	kvmppc_set_gpr(vcpu, KHN_MMIO_COOKIE_GPR, 0);
+	return cookie & KHN_MMIO_COOKIE_REG;
 }
 
 /**
@@ -285,7 +325,8 @@ static long khn_l2_mmio_exit(struct kvm_vcpu *vcpu)
  *
  * Return: the L2's exit (its interrupt vector) for L1 to handle, 0 if L0
  * had to stop the run first (L1 re-enters), H_INTERRUPT for a signal,
- * or the ABI's error: H_NOT_AVAILABLE (no partition table), H_PARAMETER,
+ * KVMHV_NESTED_RESTART for an MMIO load (L1 repeats the call once
+ * userspace has completed it), or the ABI's error: H_NOT_AVAILABLE (no partition table), H_PARAMETER,
  * H_P2, H_BAD_MODE, H_AUTHORITY (the state could not be written back).
  */
 long khn_h_enter_nested(struct kvm_vcpu *vcpu)
@@ -303,13 +344,14 @@ long khn_h_enter_nested(struct kvm_vcpu *vcpu)
 	struct khn_l1_ctx l1;
 	struct khn_gstate gs;
 	struct khn_l2 *l2;
-	u64 hdec_exp, l2_msr, ptcr;
+	u64 hdec_exp, l2_msr, ptcr, load_val = 0;
+	int r, load_reg;
 	long rc;
-	int r;
 
 	if (!vm)		/* not a VM created while we were registered */
 		return H_FUNCTION;
 	khn_stat_inc(&vm->stats, KHN_STAT_ENTER);
+	load_reg = khn_mmio_load_take(vcpu, &load_val);
 	ptcr = khn_vm_ptcr(vm);
 	if (!ptcr) {
 		rc = H_NOT_AVAILABLE;
@@ -318,6 +360,8 @@ long khn_h_enter_nested(struct kvm_vcpu *vcpu)
 	rc = khn_fetch_l2(vcpu, hv_ptr, regs_ptr, swap, &gs, &kregs);
 	if (rc != H_SUCCESS)
 		goto refused;
+	if (load_reg >= 0)
+		kregs.gpr[load_reg] = load_val;
 	/* The token indexes kvm-hv's per-L2 history of physical CPUs */
 	rc = khn_enter_token_check(gs.hv.vcpu_token, KHN_L2_VCPUS);
 	if (rc != H_SUCCESS)
@@ -410,10 +454,13 @@ long khn_h_enter_nested(struct kvm_vcpu *vcpu)
 	khn_l2_put(l2);
 
 	rc = khn_store_l2(vcpu, hv_ptr, regs_ptr, &gs, &kregs);
-	if (rc != H_SUCCESS)
+	if (rc != H_SUCCESS) {
+		/* no exit to userspace, so nothing may complete into L1 */
+		vcpu->mmio_needed = 0;
 		return rc;
+	}
 	if (vcpu->mmio_needed)
-		return khn_l2_mmio_exit(vcpu);
+		return khn_l2_mmio_exit(vcpu, vm);
 	if (r == -EINTR) {
 		khn_stat_inc(&vm->stats, KHN_STAT_ENTER_INTERRUPTED);
 		return H_INTERRUPT;

@@ -1179,7 +1179,7 @@ static void op_l2prog(struct rng *r)
 		pte_set(l, i, NO_SLOT_RA + rn(r, 16) * PAGE_64K, PTE_RWX);
 		w.lp[l].pte[i] = 0;
 		flush_some(r, l, i);
-		/* a load (L1's HDSI), or a store after a good load (L0 emulates) */
+		/* a load, or a store after a good load: L0 emulates both */
 		s.regs.gpr[chance(r, 50) ? 7 : 8] = i * PAGE_64K + (rn(r, PAGE_64K) & ~7ULL);
 	}
 	if (p == fz_mtmsrd)

@@ -10,7 +10,7 @@
 	.balign	4
 	.globl	l1_tramp, l1_tramp_end, l1_vec, l1_vec_end
 	.globl	l2_code, l2_rw, l2_load, l2_store, l2_spin, l2_count, l2_hcall
-	.globl	l2_ppr, l2_code_end
+	.globl	l2_ppr, l2_lhau, l2_code_end
 
 l1_tramp:
 	sc	1
@@ -64,6 +64,11 @@ l2_hcall:
 	b	.
 l2_ppr:
 	mfspr	6, 896
+	li	3, MARK_L2
+	sc	1
+	b	.
+l2_lhau:
+	lhau	9, 2(7)
 	li	3, MARK_L2
 	sc	1
 	b	.

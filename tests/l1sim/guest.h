@@ -25,11 +25,12 @@
  * routine is one array of instruction words, ended by the next symbol.
  * l2_hcall makes the L2's own "sc 1" with r3..r9 as the host set them
  * (a hypercall L0 serves itself returns to the L2), then reports its r3
- * in r4 with MARK_L2; l2_ppr reports its PPR in r6.
+ * in r4 with MARK_L2; l2_ppr reports its PPR in r6; l2_lhau loads the
+ * halfword at r7 + 2 into r9, sign-extended, and adds 2 to r7.
  */
 extern const unsigned int l1_tramp[], l1_tramp_end[], l1_vec[], l1_vec_end[];
 extern const unsigned int l2_code[], l2_rw[], l2_load[], l2_store[], l2_spin[];
-extern const unsigned int l2_count[], l2_hcall[], l2_ppr[];
+extern const unsigned int l2_count[], l2_hcall[], l2_ppr[], l2_lhau[];
 extern const unsigned int l2_code_end[];
 #endif
 

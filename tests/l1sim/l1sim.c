@@ -637,10 +637,12 @@ static void t_dirty_log(struct vm *vm, bool in_tree)
  * must reach the VMM as a KVM_EXIT_MMIO of L1's vCPU, with the L1-real
  * address, size and data, inside H_ENTER_NESTED; it returns 0
  * (l2_enter_stored() re-enters) and the L2 goes on past the store.  A
- * load goes to L1 as its HDSI (khn_l2_mmio(): kvm.ko completes nested
- * loads without kvm->srcu).  The in-tree code fetches the L2's
- * instruction with a quadrant access, which QEMU's TCG does not do: the
- * L2 retries until its HDEC, and the group reports that.
+ * load is a KVM_EXIT_MMIO too, and the L2 goes on with the VMM's value
+ * in its register: L1 repeats its hypercall with the value in r6 and a
+ * cookie in r7 (khn_l2_mmio_exit()), which the repeated call clears.  The
+ * in-tree code fetches the L2's instruction with a quadrant access, which
+ * QEMU's TCG does not do: the L2 retries until its HDEC, and the group
+ * reports that.
  */
 #define L2_MMIO		0x70000
 #define L1_DEV		0x10000000ULL	/* no memslot */
@@ -649,6 +651,7 @@ static void t_mmio(struct vm *vm, bool in_tree)
 {
 	const u64 val = 0x5107e00000000042ULL;
 	long before = vm_stat("fault_mmio"), rc;
+	long restarts = vm_stat("mmio_load_restart");
 	struct l2 s;
 
 	group_begin("l2-mmio");
@@ -678,12 +681,34 @@ static void t_mmio(struct vm *vm, bool in_tree)
 	      vm->mmio_write, vm->mmio_addr, vm->mmio_len, vm->mmio_data);
 	check(s.regs.nip == L2_CODE + L2_OFF(l2_store) + 12,
 	      "the L2 went on past the store to its sc: nip 0x%llx", s.regs.nip);
+
+	vm->mmio_load = 0x10ad0000cafe0001ULL;
 	rc = l2_call(vm, &s, L2_OFF(l2_load), 0, 0, L2_MMIO + 0x20);
-	expect_rc(vm, "L2 load from the device: L1's HDSI", rc, TRAP_HDSI);
-	check(vm->mmio_n == 1 && s.gs.hdar == L2_MMIO + 0x20,
-	      "no MMIO exit for the load (%d in all), HDAR 0x%llx", vm->mmio_n, s.gs.hdar);
-	check(vm_stat("fault_mmio") == before + 1, "fault_mmio %ld -> %ld", before,
-	      vm_stat("fault_mmio"));
+	expect_rc(vm, "L2 load from the device", rc, TRAP_SYSCALL);
+	check(vm->mmio_n == 2 && !vm->mmio_write && vm->mmio_addr == L1_DEV + 0x20 &&
+	      vm->mmio_len == 8,
+	      "one MMIO load exit: n %d write %d addr 0x%llx len %u", vm->mmio_n,
+	      vm->mmio_write, vm->mmio_addr, vm->mmio_len);
+	check(s.regs.gpr[6] == vm->mmio_load && s.regs.nip == L2_CODE + L2_OFF(l2_load) + 12,
+	      "the L2 went on with the loaded value: r6 0x%llx nip 0x%llx", s.regs.gpr[6],
+	      s.regs.nip);
+	check(vm->exit_args[3] == 0, "the restarted call cleared L1's r7: 0x%llx",
+	      vm->exit_args[3]);
+
+	/* a sign-extending halfword load with update, into another register */
+	vm->mmio_load = 0x8001;
+	rc = l2_call(vm, &s, L2_OFF(l2_lhau), 0, 0, L2_MMIO + 0x30);
+	expect_rc(vm, "L2 lhau from the device", rc, TRAP_SYSCALL);
+	check(vm->mmio_n == 3 && !vm->mmio_write && vm->mmio_addr == L1_DEV + 0x32 &&
+	      vm->mmio_len == 2,
+	      "one MMIO load exit: n %d write %d addr 0x%llx len %u", vm->mmio_n,
+	      vm->mmio_write, vm->mmio_addr, vm->mmio_len);
+	check(s.regs.gpr[9] == 0xffffffffffff8001ULL && s.regs.gpr[7] == L2_MMIO + 0x32,
+	      "r9 sign-extended 0x%llx, r7 updated 0x%llx", s.regs.gpr[9], s.regs.gpr[7]);
+	check(vm_stat("fault_mmio") == before + 3 &&
+	      vm_stat("mmio_load_restart") == restarts + 2,
+	      "fault_mmio %ld -> %ld, mmio_load_restart %ld -> %ld", before,
+	      vm_stat("fault_mmio"), restarts, vm_stat("mmio_load_restart"));
 	group_end();
 }
 
