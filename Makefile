@@ -37,7 +37,8 @@ else
 -include $(KHN_CACHE)/env.mk
 KDIR := $(KHN_HDRS)
 KSRC := $(KHN_SRC)
-CROSS_COMPILE ?= powerpc64le-linux-gnu-
+# The cross-compiler default is scripts/lib.sh's, the one place it is set.
+CROSS_COMPILE ?= $(shell bash -c '. scripts/lib.sh && printf %s "$$KHN_CROSS"')
 $(KHN_CACHE)/env.mk:
 	@scripts/ensure-setup
 endif
@@ -61,11 +62,7 @@ $(BUILD)/kvm-hv.ko: $(PATCHES) scripts/build-kvm-hv
 # Kbuild writes objects beside the sources, so build from a copy: all
 # output stays under build/.
 $(BUILD)/kvm-hv-nested.ko: $(BUILD)/kvm-hv.ko $(KHN_SOURCES)
-	@mkdir -p $(BUILD)/obj/module
-	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*' \
-		--exclude='*.mod*' --exclude=modules.order --exclude=Module.symvers \
-		--include='*/' --include='Kbuild' --include='*.[ch]' --exclude='*' \
-		Kbuild src include uapi tests $(BUILD)/obj/module/
+	bash -c '. scripts/lib.sh && khn_copy_sources $(BUILD)/obj/module'
 	+$(KMAKE) M=$(BUILD)/obj/module KHN_KVMHV_INC=$(BUILD)/kvm-hv/include \
 		KBUILD_EXTRA_SYMBOLS=$(BUILD)/kvm-hv/Module.symvers modules
 	cp $(BUILD)/obj/module/kvm-hv-nested.ko $@

@@ -21,8 +21,9 @@ die() {
 	[ -n "${RESULT_NAME:-}" ] && echo "khn-result: $RESULT_NAME passed=0 failed=0"
 	exit 1
 }
-# KHN_CROSS_COMPILE or CROSS_COMPILE from the environment, else Debian's triplet.
-KHN_CROSS=${KHN_CROSS_COMPILE:-${CROSS_COMPILE:-powerpc64le-linux-gnu-}}
+# KHN_CROSS_COMPILE or CROSS_COMPILE from the environment, else Debian's
+# triplet: the one place the default is written (the Makefile asks here).
+export KHN_CROSS=${KHN_CROSS_COMPILE:-${CROSS_COMPILE:-powerpc64le-linux-gnu-}}
 
 # khn_load_env: every "KHN_X := value" line of env.mk becomes the shell
 # variable KHN_X (exported); a variable already set in the environment
@@ -40,4 +41,19 @@ khn_load_env() {
 		printf -v "$key" '%s' "$val"
 		export "${key?}"
 	done <"$envmk"
+}
+
+# khn_copy_sources DEST: Kbuild and every .c/.h of src, include, uapi and
+# tests into DEST, the one copy recipe for every out-of-tree build (Kbuild
+# writes objects beside the sources).  Anything else in DEST goes, except
+# what a build left there, so rebuilds stay incremental.
+khn_copy_sources() {
+	local top
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+	mkdir -p "$1" &&
+		(cd "$top" && rsync -a --delete --exclude='*.o' --exclude='*.ko' \
+			--exclude='.*' --exclude='*.mod*' --exclude=modules.order \
+			--exclude=Module.symvers --include='*/' --include='Kbuild' \
+			--include='*.[ch]' --exclude='*' \
+			Kbuild src include uapi tests "$1/")
 }

@@ -19,8 +19,10 @@
 #include <asm/kvm_book3s.h>
 
 #include "khn/glue.h"
+#include "khn/hcall.h"
+#include "khn/lifecycle.h"
+#include "khn/mmu.h"
 #include "khn/run.h"
-#include "khn/vm.h"
 
 static atomic64_t khn_op_counts[KHN_OP_NR];
 
@@ -100,37 +102,52 @@ static void glue_release_all_nested(struct kvm *kvm)
 		khn_vm_drop_all(vm);
 }
 
+/*
+ * Each hypercall resolves its VM here, once.  A VM created before the ops
+ * were registered cannot call in (kvm-hv binds ops at creation), but the
+ * answer for one would be that nested HV is not there: H_FUNCTION.
+ */
 static long glue_h_set_partition_table(struct kvm_vcpu *vcpu)
 {
+	struct khn_vm *vm = khn_vm_of(vcpu->kvm);
+
 	khn_count(KHN_OP_H_SET_PARTITION_TABLE);
-	return khn_h_set_partition_table(vcpu);
+	return vm ? khn_h_set_partition_table(vm, vcpu) : H_FUNCTION;
 }
 
 static long glue_h_enter_nested(struct kvm_vcpu *vcpu)
 {
+	struct khn_vm *vm = khn_vm_of(vcpu->kvm);
+
 	khn_count(KHN_OP_H_ENTER_NESTED);
-	return khn_h_enter_nested(vcpu);
+	return vm ? khn_h_enter_nested(vm, vcpu) : H_FUNCTION;
 }
 
 static long glue_h_tlb_invalidate(struct kvm_vcpu *vcpu)
 {
+	struct khn_vm *vm = khn_vm_of(vcpu->kvm);
+
 	khn_count(KHN_OP_H_TLB_INVALIDATE);
-	return khn_h_tlb_invalidate(vcpu);
+	return vm ? khn_h_tlb_invalidate(vm, vcpu) : H_FUNCTION;
 }
 
 static long glue_h_copy_tofrom_guest(struct kvm_vcpu *vcpu)
 {
+	struct khn_vm *vm = khn_vm_of(vcpu->kvm);
+
 	khn_count(KHN_OP_H_COPY_TOFROM_GUEST);
-	return khn_h_copy_tofrom_guest(vcpu);
+	return vm ? khn_h_copy_tofrom_guest(vm, vcpu) : H_FUNCTION;
 }
 
 static long glue_h_rpt_invalidate_nested(struct kvm_vcpu *vcpu, u64 lpid,
 					 u64 type, u64 pg_sizes, u64 start,
 					 u64 end)
 {
+	struct khn_vm *vm = khn_vm_of(vcpu->kvm);
+
 	khn_count(KHN_OP_H_RPT_INVALIDATE);
-	return khn_h_rpt_invalidate_nested(vcpu, lpid, type, pg_sizes, start,
-					   end);
+	return vm ? khn_h_rpt_invalidate_nested(vm, vcpu, lpid, type, pg_sizes,
+						start, end) : H_FUNCTION;
 }
 
 static int glue_nested_exit(struct kvm_vcpu *vcpu)
@@ -176,8 +193,11 @@ static void glue_rmap_remove_range(struct kvm *kvm,
 				   unsigned long gpa, unsigned long hpa,
 				   unsigned long size)
 {
+	struct khn_vm *vm = khn_vm_of(kvm);
+
 	khn_count(KHN_OP_RMAP_REMOVE_RANGE);
-	khn_rmap_drop_range(kvm, gpa, hpa, size);
+	if (vm)
+		khn_rmap_drop_range(vm, gpa, hpa, size);
 }
 
 static void glue_rmap_update_rc(struct kvm *kvm,
@@ -185,8 +205,11 @@ static void glue_rmap_update_rc(struct kvm *kvm,
 				unsigned long gpa, unsigned long clr,
 				unsigned long set, unsigned long nbytes)
 {
+	struct khn_vm *vm = khn_vm_of(kvm);
+
 	khn_count(KHN_OP_RMAP_UPDATE_RC);
-	khn_rmap_rc(kvm, gpa, nbytes, clr, set);
+	if (vm)
+		khn_rmap_rc(vm, gpa, nbytes, clr, set);
 }
 
 const struct kvmhv_nested_ops khn_nested_ops = {
@@ -209,23 +232,7 @@ const struct kvmhv_nested_ops khn_nested_ops = {
 };
 EXPORT_SYMBOL_IF_KUNIT(khn_nested_ops);
 
-/* The module's debugfs directory; kvm-hv-nested, not KBUILD_MODNAME. */
-#define KHN_DEBUGFS_NAME "kvm-hv-nested"
-
-static struct dentry *khn_debugfs_dir;
-
-/**
- * khn_debugfs_root() - the module's debugfs directory
- *
- * Return: /sys/kernel/debug/kvm-hv-nested, or NULL (or an ERR_PTR) when
- * debugfs is unavailable or khn_debugfs_init() has not run.
- */
-struct dentry *khn_debugfs_root(void)
-{
-	return khn_debugfs_dir;
-}
-
-static int khn_stats_show(struct seq_file *m, void *unused)
+static int khn_ops_show(struct seq_file *m, void *unused)
 {
 	unsigned int op;
 
@@ -233,26 +240,17 @@ static int khn_stats_show(struct seq_file *m, void *unused)
 		seq_printf(m, "%s %llu\n", khn_op_name(op), khn_op_count(op));
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(khn_stats);
+DEFINE_SHOW_ATTRIBUTE(khn_ops);
 
 /**
- * khn_debugfs_init() - create /sys/kernel/debug/kvm-hv-nested/ops
+ * khn_glue_debugfs_init() - create /sys/kernel/debug/kvm-hv-nested/ops
  *
- * Return: 0; debugfs is best effort and never fails the load.
+ * After khn_debugfs_init(); khn_debugfs_exit() removes it with the rest.
  */
-int khn_debugfs_init(void)
+void khn_glue_debugfs_init(void)
 {
-	khn_debugfs_dir = debugfs_create_dir(KHN_DEBUGFS_NAME, NULL);
-	debugfs_create_file("ops", 0444, khn_debugfs_dir, NULL,
-			    &khn_stats_fops);
-	return 0;
-}
+	struct dentry *root = khn_debugfs_root();
 
-/**
- * khn_debugfs_exit() - remove what khn_debugfs_init() created
- */
-void khn_debugfs_exit(void)
-{
-	debugfs_remove_recursive(khn_debugfs_dir);
-	khn_debugfs_dir = NULL;
+	if (!IS_ERR_OR_NULL(root))
+		debugfs_create_file("ops", 0444, root, NULL, &khn_ops_fops);
 }

@@ -15,11 +15,12 @@
 #include <asm/kvm_book3s.h>
 
 #include "khn/gcopy.h"
+#include "khn/hcall.h"
 #include "khn/hcall_args.h"
+#include "khn/lifecycle.h"
+#include "khn/mmu.h"
 #include "khn/radix.h"
-#include "khn/run.h"
 #include "khn/tlbinv.h"
-#include "khn/vm.h"
 #include "trace.h"
 
 /* Every L1 page of the table [base, base + size) is L1 memory. */
@@ -38,6 +39,7 @@ static bool khn_l1_range_visible(struct kvm *kvm, u64 base, u64 size)
 
 /**
  * khn_h_set_partition_table() - H_SET_PARTITION_TABLE
+ * @vm:	the caller's VM (glue.c looked it up)
  * @vcpu:	the calling L1 vCPU; r4 = the PTCR value (0: none)
  *
  * A table must pass khn_set_ptcr_check() and lie in L1 memory.  Any
@@ -46,14 +48,11 @@ static bool khn_l1_range_visible(struct kvm *kvm, u64 base, u64 size)
  *
  * Return: H_SUCCESS or H_PARAMETER.
  */
-long khn_h_set_partition_table(struct kvm_vcpu *vcpu)
+long khn_h_set_partition_table(struct khn_vm *vm, struct kvm_vcpu *vcpu)
 {
-	struct khn_vm *vm = khn_vm_of(vcpu->kvm);
 	u64 ptcr = kvmppc_get_gpr(vcpu, 4);
 	u64 bytes;
 
-	if (!vm)
-		return H_FUNCTION;
 	if (khn_set_ptcr_check(ptcr, &bytes) != H_SUCCESS)
 		return H_PARAMETER;
 	if (ptcr && !khn_l1_range_visible(vcpu->kvm, ptcr & KHN_PTCR_PATB,
@@ -120,21 +119,19 @@ static void khn_apply(struct khn_vm *vm, const struct khn_tlb_decision *d)
 
 /**
  * khn_h_tlb_invalidate() - H_TLB_INVALIDATE: L1's tlbie for its L2s
+ * @vm:	the caller's VM (glue.c looked it up)
  * @vcpu:	the calling L1 vCPU; r4 = the tlbie's RIC/PRS/R fields, r5 =
  *		its RS operand (LPID), r6 = its RB operand (EPN, IS, AP)
  *
  * Return: H_SUCCESS, or H_PARAMETER for an operand combination the ISA
  * or the nested API does not allow.
  */
-long khn_h_tlb_invalidate(struct kvm_vcpu *vcpu)
+long khn_h_tlb_invalidate(struct khn_vm *vm, struct kvm_vcpu *vcpu)
 {
-	struct khn_vm *vm = khn_vm_of(vcpu->kvm);
 	struct khn_tlb_decision d;
 	struct khn_tlbie t;
 	long rc;
 
-	if (!vm)
-		return H_FUNCTION;
 	khn_stat_inc(&vm->stats, KHN_STAT_TLB_INVALIDATE);
 	rc = khn_tlbie_scope_check(kvmppc_get_gpr(vcpu, 4));
 	if (rc != H_SUCCESS)
@@ -150,6 +147,7 @@ long khn_h_tlb_invalidate(struct kvm_vcpu *vcpu)
 
 /**
  * khn_h_rpt_invalidate_nested() - H_RPT_INVALIDATE for an L2
+ * @vm:	the caller's VM (glue.c looked it up)
  * @vcpu:	the calling L1 vCPU
  * @lpid:	L1's LPID of the L2
  * @type:	H_RPTI_TYPE_* (NESTED set)
@@ -162,15 +160,13 @@ long khn_h_tlb_invalidate(struct kvm_vcpu *vcpu)
  *
  * Return: H_SUCCESS or the error khn_rpt_decide() gives.
  */
-long khn_h_rpt_invalidate_nested(struct kvm_vcpu *vcpu, u64 lpid, u64 type,
-				 u64 pg_sizes, u64 start, u64 end)
+long khn_h_rpt_invalidate_nested(struct khn_vm *vm, struct kvm_vcpu *vcpu,
+				 u64 lpid, u64 type, u64 pg_sizes, u64 start,
+				 u64 end)
 {
-	struct khn_vm *vm = khn_vm_of(vcpu->kvm);
 	struct khn_tlb_decision d;
 	long rc;
 
-	if (!vm)
-		return H_FUNCTION;
 	khn_stat_inc(&vm->stats, KHN_STAT_RPT_INVALIDATE);
 	rc = khn_rpt_decide(lpid, type, pg_sizes, start, end, &d);
 	if (rc != H_SUCCESS)
@@ -181,6 +177,7 @@ long khn_h_rpt_invalidate_nested(struct kvm_vcpu *vcpu, u64 lpid, u64 type,
 
 /**
  * khn_h_copy_tofrom_guest() - H_COPY_TOFROM_GUEST
+ * @vm:	the caller's VM (glue.c looked it up)
  * @vcpu:	the calling L1 vCPU; r4 = L1's LPID of the L2, r5 = PID,
  *		r6 = L2 effective address, r7 = L1-real destination of a
  *		load (0 for a store), r8 = L1-real source of a store (0 for
@@ -189,9 +186,8 @@ long khn_h_rpt_invalidate_nested(struct kvm_vcpu *vcpu, u64 lpid, u64 type,
  * Return: H_SUCCESS, H_PARAMETER (see khn_gcopy_check(), or no such L2),
  * H_NOT_FOUND (no translation, or L1's buffer is not L1 memory), H_NO_MEM.
  */
-long khn_h_copy_tofrom_guest(struct kvm_vcpu *vcpu)
+long khn_h_copy_tofrom_guest(struct khn_vm *vm, struct kvm_vcpu *vcpu)
 {
-	struct khn_vm *vm = khn_vm_of(vcpu->kvm);
 	u64 l1_lpid = kvmppc_get_gpr(vcpu, 4);
 	u64 pid = kvmppc_get_gpr(vcpu, 5);
 	u64 eaddr = kvmppc_get_gpr(vcpu, 6);
@@ -204,8 +200,6 @@ long khn_h_copy_tofrom_guest(struct kvm_vcpu *vcpu)
 	long rc;
 	int idx;
 
-	if (!vm)
-		return H_FUNCTION;
 	khn_stat_inc(&vm->stats, KHN_STAT_COPY);
 	rc = khn_gcopy_check(eaddr, to, from, n);
 	if (rc != H_SUCCESS)

@@ -12,8 +12,8 @@
 
 #include "khn/glue.h"
 #include "khn/hostcheck.h"
+#include "khn/lifecycle.h"
 #include "khn/stats.h"
-#include "khn/vm.h"
 
 static void khn_read_host_caps(struct khn_host_caps *caps)
 {
@@ -40,7 +40,7 @@ static int __init khn_init(void)
 	if (ret)
 		return ret;
 	khn_debugfs_init();
-	khn_stats_debugfs_init();
+	khn_glue_debugfs_init();
 	ret = kvmhv_register_nested_ops(&khn_nested_ops);
 	if (ret) {
 		khn_debugfs_exit();

@@ -8,9 +8,12 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/debugfs.h>
 #include <linux/kvm_host.h>
 #include <linux/log2.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <kunit/visibility.h>
 #include <asm/kvm_ppc.h>
 #include <asm/kvm_book3s.h>
 #include <asm/kvm_book3s_64.h>
@@ -20,9 +23,9 @@
 
 #include "khn/audit.h"
 #include "khn/gcopy.h"
+#include "khn/mmu.h"
 #include "khn/radix.h"
 #include "khn/rmap.h"
-#include "khn/vm.h"
 #include "trace.h"
 
 /* L1 memory, as the walker reads it: kvm->srcu is held by the caller. */
@@ -138,19 +141,33 @@ static void khn_leaf_gone(void *arg, u64 addr, u64 pte, unsigned int shift,
 	khn_nrmap_account(vm, before);
 }
 
+/* Point the hardware's partition table entry of the shadow LPID at us. */
+static void khn_l2_set_ptbl(struct khn_l2 *l2)
+{
+	u64 dw1 = l2->pate_ok ? l2->pate.dw1 : 0;
+
+	mmu_partition_table_set_entry(l2->kng.shadow_lpid,
+				      khn_shadow_pate0(&l2->sh), dw1, true);
+}
+
 /**
- * khn_l2_shadow_init() - an L2's empty shadow tree and its invalidation
+ * khn_l2_shadow_init() - an L2's empty shadow tree, live for the hardware
  * @l2:		the L2, with its shadow LPID set; may sleep
  *
- * The tree reports every leaf it loses to the VM's nested rmap, which so
- * holds exactly one entry per leaf (khn/rmap.h).
+ * Makes the tree and its invalidation, points the shadow LPID's partition
+ * table entry at it, and enters it in the VM's shadow-LPID table, where
+ * the rmap hooks and the auditor find it.  The tree reports every leaf it
+ * loses to the VM's nested rmap, which so holds exactly one entry per
+ * leaf (khn/rmap.h).
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0 or -ENOMEM (nothing is left set up).
  */
 int khn_l2_shadow_init(struct khn_l2 *l2)
 {
+	struct kvm *kvm = l2->vm->kvm;
 	int err;
 
+	might_sleep();
 	l2->tlb_ops.flush_page = khn_flush_page;
 	l2->tlb_ops.flush_pwc = khn_flush_pwc;
 	l2->tlb_ops.flush_lpid = khn_flush_lpid;
@@ -158,27 +175,41 @@ int khn_l2_shadow_init(struct khn_l2 *l2)
 	err = khn_shadow_init(&l2->sh, &khn_l0_mm_ops, &l2->tlb_ops,
 			      l2->kng.shadow_lpid,
 			      PAGE_SHIFT == 16 ? KHN_GEOM_64K : KHN_GEOM_4K);
-	if (!err)
-		khn_shadow_set_notify(&l2->sh, khn_leaf_gone, l2);
+	if (err)
+		return err;
+	khn_shadow_set_notify(&l2->sh, khn_leaf_gone, l2);
+	khn_l2_set_ptbl(l2);
+
+	spin_lock(&kvm->mmu_lock);
+	err = xa_insert(&l2->vm->by_shadow, l2->kng.shadow_lpid, l2,
+			GFP_ATOMIC);
+	spin_unlock(&kvm->mmu_lock);
+	if (err) {
+		mmu_partition_table_set_entry(l2->kng.shadow_lpid, 0, 0, true);
+		khn_shadow_destroy(&l2->sh);
+	}
 	return err;
 }
 
 /**
- * khn_l2_shadow_teardown() - free an L2's shadow tree, rescheduling
+ * khn_l2_shadow_teardown() - undo khn_l2_shadow_init(), rescheduling
  * @l2:		the L2: no vCPU runs it and no new fault reaches it; may sleep
  *
- * A big L2 has many leaves, and each one's rmap entry goes under
- * kvm->mmu_lock: drop them 1G at a time with the lock released and a
- * resched point between steps.  Until the last step the tree stays in
- * @vm->by_shadow, so the rmap hooks (and the auditor) still see every
- * leaf that has an entry; then it leaves by_shadow and is destroyed (the
- * LPID is flushed before any table is freed: it can be reused).
+ * The hardware's partition table entry goes first.  A big L2 has many
+ * leaves, and each one's rmap entry goes under kvm->mmu_lock: drop them
+ * 1G at a time with the lock released and a resched point between steps.
+ * Until the last step the tree stays in @vm->by_shadow, so the rmap hooks
+ * (and the auditor) still see every leaf that has an entry; then it
+ * leaves by_shadow and is destroyed (the LPID is flushed before any
+ * table is freed: it can be reused).
  */
 void khn_l2_shadow_teardown(struct khn_l2 *l2)
 {
 	struct kvm *kvm = l2->vm->kvm;
 	u64 addr = 0;
 
+	might_sleep();
+	mmu_partition_table_set_entry(l2->kng.shadow_lpid, 0, 0, true);
 	for (;;) {
 		spin_lock(&kvm->mmu_lock);
 		if (khn_shadow_next_leaf(&l2->sh, addr, &addr))
@@ -192,6 +223,54 @@ void khn_l2_shadow_teardown(struct khn_l2 *l2)
 	xa_erase(&l2->vm->by_shadow, l2->kng.shadow_lpid);
 	khn_shadow_destroy(&l2->sh);
 	spin_unlock(&kvm->mmu_lock);
+}
+
+/**
+ * khn_vm_ptcr() - the partition table the VM's nested guests use
+ * @vm:		the VM
+ *
+ * kvm-hv's kvm->arch.l1_ptcr is the one copy (khn_vm_set_ptcr()).
+ * Userspace may restore any value; one that H_SET_PARTITION_TABLE would
+ * refuse for its form (khn_ptcr_valid()) is no table at all.  Where the
+ * table lies is checked by every read of it, as for L1's own value.
+ *
+ * Return: L1's PTCR, or 0 for none.
+ */
+u64 khn_vm_ptcr(const struct khn_vm *vm)
+{
+	u64 ptcr = READ_ONCE(vm->kvm->arch.l1_ptcr);
+
+	return khn_ptcr_valid(ptcr) ? ptcr : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_vm_ptcr);
+
+/**
+ * khn_l2_refresh_pate() - re-read L1's partition table entry for an L2
+ * @l2:		the guest; its @lock held
+ *
+ * Return: 0, or the khn_pate_read() error (the L2 then has no valid
+ * entry, and faults are reflected to L1 until one is registered).
+ */
+int khn_l2_refresh_pate(struct khn_l2 *l2)
+{
+	struct khn_vm *vm = l2->vm;
+	struct khn_l1_mem mem;
+	struct khn_pate pate;
+	int idx, err;
+
+	lockdep_assert_held(&l2->lock);
+	khn_l1_mem_init(&mem, vm->kvm);
+	idx = srcu_read_lock(&vm->kvm->srcu);
+	err = khn_pate_read(&mem, khn_vm_ptcr(vm), l2->kng.l1_lpid, &pate);
+	srcu_read_unlock(&vm->kvm->srcu, idx);
+
+	WRITE_ONCE(l2->pate_ok, !err);
+	if (!err)
+		l2->pate = pate;
+	l2->kng.l1_gr_to_hr = err ? 0 : pate.dw0;
+	l2->kng.process_table = err ? 0 : pate.dw1;
+	khn_l2_set_ptbl(l2);
+	return err;
 }
 
 /**
@@ -583,7 +662,7 @@ static struct khn_shadow *khn_tree_of(void *arg, u32 lpid)
 
 /**
  * khn_rmap_drop_range() - L1's mapping of an L1-real range is going away
- * @kvm:	the L1 VM; kvm->mmu_lock held
+ * @vm:		the L1 VM; its kvm->mmu_lock held
  * @gpa:	first L1-real address
  * @hpa:	host real address it was mapped to
  * @size:	bytes
@@ -591,16 +670,15 @@ static struct khn_shadow *khn_tree_of(void *arg, u32 lpid)
  * Every shadow leaf made from the range goes, and is flushed, before L0
  * frees or reuses the host page.
  */
-void khn_rmap_drop_range(struct kvm *kvm, u64 gpa, u64 hpa, u64 size)
+void khn_rmap_drop_range(struct khn_vm *vm, u64 gpa, u64 hpa, u64 size)
 {
-	struct khn_vm *vm = khn_vm_of(kvm);
 	struct khn_rmap_trees trees = { .lookup = khn_tree_of, .arg = vm };
 	size_t before;
 	u64 start, end;
 	long n;
 
-	lockdep_assert_held(&kvm->mmu_lock);
-	if (!vm || !khn_rmap_l1_span(gpa, size, PAGE_SIZE, &start, &end))
+	lockdep_assert_held(&vm->kvm->mmu_lock);
+	if (!khn_rmap_l1_span(gpa, size, PAGE_SIZE, &start, &end))
 		return;
 	before = vm->nrmap.bytes;
 	n = khn_rmap_unmap_l1(&vm->nrmap, start, end, &trees);
@@ -611,21 +689,20 @@ void khn_rmap_drop_range(struct kvm *kvm, u64 gpa, u64 hpa, u64 size)
 
 /**
  * khn_rmap_rc() - R/C bits changed on L1's mapping of an L1-real range
- * @kvm:	the L1 VM; kvm->mmu_lock held
+ * @vm:		the L1 VM; its kvm->mmu_lock held
  * @gpa:	an L1-real address in the mapping
  * @nbytes:	bytes of the mapping (1 << its shift; kvm-hv gives 1 for a
  *		base page)
  * @clr:	R/C bits cleared
  * @set:	R/C bits set
  */
-void khn_rmap_rc(struct kvm *kvm, u64 gpa, u64 nbytes, u64 clr, u64 set)
+void khn_rmap_rc(struct khn_vm *vm, u64 gpa, u64 nbytes, u64 clr, u64 set)
 {
-	struct khn_vm *vm = khn_vm_of(kvm);
 	struct khn_rmap_trees trees = { .lookup = khn_tree_of, .arg = vm };
 	u64 start, end;
 
-	lockdep_assert_held(&kvm->mmu_lock);
-	if (!vm || !khn_rmap_l1_span(gpa, nbytes, PAGE_SIZE, &start, &end))
+	lockdep_assert_held(&vm->kvm->mmu_lock);
+	if (!khn_rmap_l1_span(gpa, nbytes, PAGE_SIZE, &start, &end))
 		return;
 	khn_rmap_rc_l1(&vm->nrmap, start, end, clr, set, &trees);
 }
@@ -659,7 +736,7 @@ static bool khn_audit_l1_mem(void *ctx, u64 l1_ra, u64 size)
 	       last < slot->base_gfn + slot->npages;
 }
 
-/**
+/*
  * khn_vm_audit() - check every shadow leaf of a VM against L0 (khn/audit.h)
  * @vm:		the VM
  * @a:		the result
@@ -667,7 +744,7 @@ static bool khn_audit_l1_mem(void *ctx, u64 l1_ra, u64 size)
  * Takes kvm->srcu and kvm->mmu_lock for the whole walk: a debugging aid,
  * run on demand (debugfs), not on any path a guest drives.
  */
-void khn_vm_audit(struct khn_vm *vm, struct khn_audit *a)
+static void khn_vm_audit(struct khn_vm *vm, struct khn_audit *a)
 {
 	struct kvm *kvm = vm->kvm;
 	const struct khn_audit_ops ops = {
@@ -687,4 +764,53 @@ void khn_vm_audit(struct khn_vm *vm, struct khn_audit *a)
 	khn_audit_rmap_total(a, &vm->nrmap);
 	spin_unlock(&kvm->mmu_lock);
 	srcu_read_unlock(&kvm->srcu, srcu);
+}
+
+/*
+ * Reading the audit file runs the shadow auditor (khn/audit.h) on the VM:
+ * "leaves=N violations=M trees=T rmap_entries=E", then one line per rule
+ * broken and one per violation kept.  Root-only, and it holds
+ * kvm->mmu_lock for the whole walk: a test and debugging aid.
+ */
+static int khn_vm_audit_show(struct seq_file *m, void *unused)
+{
+	struct khn_vm *vm = m->private;
+	const struct khn_audit_violation *v;
+	struct khn_audit *a;
+	unsigned int i;
+
+	a = kmalloc(sizeof(*a), GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+	khn_vm_audit(vm, a);
+	seq_printf(m, "leaves=%lu violations=%lu trees=%lu rmap_entries=%lu\n",
+		   a->leaves, a->violations, a->trees,
+		   READ_ONCE(vm->nrmap.nr_entries));
+	seq_printf(m, "sizes 4k=%lu 64k=%lu 2m=%lu 1g=%lu\n",
+		   a->by_size[KHN_AUDIT_4K], a->by_size[KHN_AUDIT_64K],
+		   a->by_size[KHN_AUDIT_2M], a->by_size[KHN_AUDIT_1G]);
+	for (i = 0; i < KHN_AUDIT_NR; i++)
+		if (a->by_rule[i])
+			seq_printf(m, "rule %s %lu\n", khn_audit_rule_name(i),
+				   a->by_rule[i]);
+	for (i = 0; i < a->nr_kept; i++) {
+		v = &a->kept[i];
+		seq_printf(m, "violation %s lpid=%u l2_ra=0x%llx l1_ra=0x%llx shift=%u\n",
+			   khn_audit_rule_name(v->rule), v->lpid, v->l2_ra,
+			   v->l1_ra, v->shift);
+	}
+	kfree(a);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(khn_vm_audit);
+
+/**
+ * khn_mmu_debugfs_add() - the VM's "audit" file in its debugfs directory
+ * @vm:		the VM; the file reads it until @dir is removed
+ * @dir:	the VM's directory, or NULL (then nothing is made)
+ */
+void khn_mmu_debugfs_add(struct khn_vm *vm, struct dentry *dir)
+{
+	if (dir)
+		debugfs_create_file("audit", 0400, dir, vm, &khn_vm_audit_fops);
 }

@@ -22,10 +22,11 @@
 
 #include "khn/gstate.h"
 #include "khn/hcall_args.h"
+#include "khn/lifecycle.h"
+#include "khn/mmu.h"
+#include "khn/run.h"
 #include "khn/sanitise.h"
 #include "khn/tlbinv.h"
-#include "khn/vm.h"
-#include "khn/run.h"
 #include "trace.h"
 
 static_assert(sizeof(struct pt_regs) == KHN_PT_REGS_SIZE);
@@ -320,18 +321,19 @@ static int khn_mmio_load_take(struct kvm_vcpu *vcpu, u64 *val)
 
 /**
  * khn_h_enter_nested() - H_ENTER_NESTED: run an L2 vCPU for L1
+ * @vm:	the caller's VM (glue.c looked it up)
  * @vcpu:	the L1 vCPU making the call; r4 = L1-real address of its
  *		struct hv_guest_state, r5 = of the L2's pt_regs
  *
  * Return: the L2's exit (its interrupt vector) for L1 to handle, 0 if L0
  * had to stop the run first (L1 re-enters), H_INTERRUPT for a signal,
  * KVMHV_NESTED_RESTART for an MMIO load (L1 repeats the call once
- * userspace has completed it), or the ABI's error: H_NOT_AVAILABLE (no partition table), H_PARAMETER,
- * H_P2, H_BAD_MODE, H_AUTHORITY (the state could not be written back).
+ * userspace has completed it), or the ABI's error: H_NOT_AVAILABLE (no
+ * partition table), H_PARAMETER, H_P2, H_BAD_MODE, H_AUTHORITY (the state
+ * could not be written back).
  */
-long khn_h_enter_nested(struct kvm_vcpu *vcpu)
+long khn_h_enter_nested(struct khn_vm *vm, struct kvm_vcpu *vcpu)
 {
-	struct khn_vm *vm = khn_vm_of(vcpu->kvm);
 	struct kvmppc_vcore *vc = vcpu->arch.vcore;
 	u64 hv_ptr = kvmppc_get_gpr(vcpu, 4);
 	u64 regs_ptr = kvmppc_get_gpr(vcpu, 5);
@@ -348,8 +350,6 @@ long khn_h_enter_nested(struct kvm_vcpu *vcpu)
 	int r, load_reg;
 	long rc;
 
-	if (!vm)		/* not a VM created while we were registered */
-		return H_FUNCTION;
 	khn_stat_inc(&vm->stats, KHN_STAT_ENTER);
 	load_reg = khn_mmio_load_take(vcpu, &load_val);
 	ptcr = khn_vm_ptcr(vm);

@@ -3,10 +3,11 @@
  * Observability: the names of the per-VM counters and of the module-wide
  * live-object counts, their debugfs files, and the trace events
  * (src/trace.h).  Documentation/observability.rst describes all three.
+ * The bottom layer of src/: it knows counters, not VMs.
  *
- *   /sys/kernel/debug/kvm-hv-nested/live			module-wide
- *   /sys/kernel/debug/kvm-hv-nested/vm-<pid>-<id>/stats	one per VM
- *   /sys/kernel/debug/kvm-hv-nested/vm-<pid>-<id>/audit	runs the auditor
+ *   /sys/kernel/debug/kvm-hv-nested/			the root, made here
+ *   /sys/kernel/debug/kvm-hv-nested/live		module-wide
+ *   /sys/kernel/debug/kvm-hv-nested/<dir>/stats	one counter block
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -18,10 +19,7 @@
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 
-#include "khn/audit.h"
-#include "khn/glue.h"
 #include "khn/stats.h"
-#include "khn/vm.h"
 
 #define CREATE_TRACE_POINTS
 #include "trace.h"
@@ -110,19 +108,41 @@ static int khn_live_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(khn_live);
 
-/**
- * khn_stats_debugfs_init() - create /sys/kernel/debug/kvm-hv-nested/live
- *
- * Call after khn_debugfs_init(); khn_debugfs_exit() removes the file with
- * the directory.  Best effort, like the rest of debugfs.
- */
-void khn_stats_debugfs_init(void)
-{
-	struct dentry *root = khn_debugfs_root();
+/* The module's debugfs directory; kvm-hv-nested, not KBUILD_MODNAME. */
+#define KHN_DEBUGFS_NAME "kvm-hv-nested"
 
-	if (IS_ERR_OR_NULL(root))
-		return;
-	debugfs_create_file("live", 0444, root, NULL, &khn_live_fops);
+static struct dentry *khn_debugfs_dir;
+
+/**
+ * khn_debugfs_root() - the module's debugfs directory
+ *
+ * Return: /sys/kernel/debug/kvm-hv-nested, or NULL (or an ERR_PTR) when
+ * debugfs is unavailable or khn_debugfs_init() has not run.
+ */
+struct dentry *khn_debugfs_root(void)
+{
+	return khn_debugfs_dir;
+}
+
+/**
+ * khn_debugfs_init() - create /sys/kernel/debug/kvm-hv-nested/live
+ *
+ * Best effort, like the rest of debugfs: the module loads without it.
+ */
+void khn_debugfs_init(void)
+{
+	khn_debugfs_dir = debugfs_create_dir(KHN_DEBUGFS_NAME, NULL);
+	debugfs_create_file("live", 0444, khn_debugfs_dir, NULL,
+			    &khn_live_fops);
+}
+
+/**
+ * khn_debugfs_exit() - remove the directory and everything in it
+ */
+void khn_debugfs_exit(void)
+{
+	debugfs_remove_recursive(khn_debugfs_dir);
+	khn_debugfs_dir = NULL;
 }
 
 static int khn_vm_stats_show(struct seq_file *m, void *unused)
@@ -137,99 +157,40 @@ static int khn_vm_stats_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(khn_vm_stats);
 
-/*
- * Reading the audit file runs the shadow auditor (khn/audit.h) on the VM:
- * "leaves=N violations=M trees=T rmap_entries=E", then one line per rule
- * broken and one per violation kept.  Root-only, and it holds
- * kvm->mmu_lock for the whole walk: a test and debugging aid.
- */
-static int khn_vm_audit_show(struct seq_file *m, void *unused)
-{
-	struct khn_vm *vm = m->private;
-	const struct khn_audit_violation *v;
-	struct khn_audit *a;
-	unsigned int i;
-
-	a = kmalloc(sizeof(*a), GFP_KERNEL);
-	if (!a)
-		return -ENOMEM;
-	khn_vm_audit(vm, a);
-	seq_printf(m, "leaves=%lu violations=%lu trees=%lu rmap_entries=%lu\n",
-		   a->leaves, a->violations, a->trees,
-		   READ_ONCE(vm->nrmap.nr_entries));
-	seq_printf(m, "sizes 4k=%lu 64k=%lu 2m=%lu 1g=%lu\n",
-		   a->by_size[KHN_AUDIT_4K], a->by_size[KHN_AUDIT_64K],
-		   a->by_size[KHN_AUDIT_2M], a->by_size[KHN_AUDIT_1G]);
-	for (i = 0; i < KHN_AUDIT_NR; i++)
-		if (a->by_rule[i])
-			seq_printf(m, "rule %s %lu\n", khn_audit_rule_name(i),
-				   a->by_rule[i]);
-	for (i = 0; i < a->nr_kept; i++) {
-		v = &a->kept[i];
-		seq_printf(m, "violation %s lpid=%u l2_ra=0x%llx l1_ra=0x%llx shift=%u\n",
-			   khn_audit_rule_name(v->rule), v->lpid, v->l2_ra,
-			   v->l1_ra, v->shift);
-	}
-	kfree(a);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(khn_vm_audit);
-
-/*
- * The pid in a VM's directory name: the VM creator's.  KVM records it in
- * kvm->userspace_pid only after kvm_arch_init_vm() (where kvm-hv calls the
- * module's vm_init), so until then take the creating task's, which is the
- * value KVM will record, and the pid of KVM's own <pid>-<fd> directory.
- */
-static pid_t khn_vm_pid(const struct kvm *kvm)
-{
-	return kvm->userspace_pid ?: task_pid_nr(current);
-}
-
 /**
- * khn_vm_debugfs_add() - create kvm-hv-nested/vm-<pid>-<id>/{stats,audit}
- * @vm: the VM; @vm->kvm and @vm->id must be set.  <pid> is
- *	@vm->kvm->userspace_pid, or the calling task's pid while KVM has not
- *	set it yet (during VM creation: the same value)
+ * khn_stats_dir_add() - create kvm-hv-nested/@name/stats for a counter block
+ * @stats:	the counters, read live by the file until it is removed
+ * @name:	the directory's name
  *
- * Sets @vm->debugfs (NULL when debugfs is unavailable: the VM runs all
- * the same).  The files read @vm until khn_vm_debugfs_remove(), which
- * must therefore run before @vm is freed.
+ * Return: the directory, for more files and for khn_stats_dir_remove();
+ * NULL when debugfs is unavailable (the counters count all the same).
  */
-void khn_vm_debugfs_add(struct khn_vm *vm)
+struct dentry *khn_stats_dir_add(struct khn_stats *stats, const char *name)
 {
 	struct dentry *root = khn_debugfs_root();
 	struct dentry *dir;
-	char name[32];
 
-	vm->debugfs = NULL;
 	if (IS_ERR_OR_NULL(root))
-		return;
-	snprintf(name, sizeof(name), "vm-%d-%u", khn_vm_pid(vm->kvm), vm->id);
+		return NULL;
 	dir = debugfs_create_dir(name, root);
 	if (IS_ERR(dir)) {
 		pr_warn_ratelimited("no debugfs directory %s (%ld)\n", name,
 				    PTR_ERR(dir));
-		return;
+		return NULL;
 	}
-	debugfs_create_file("stats", 0444, dir, &vm->stats,
-			    &khn_vm_stats_fops);
-	debugfs_create_file("audit", 0400, dir, vm, &khn_vm_audit_fops);
-	vm->debugfs = dir;
+	debugfs_create_file("stats", 0444, dir, stats, &khn_vm_stats_fops);
+	return dir;
 }
-EXPORT_SYMBOL_IF_KUNIT(khn_vm_debugfs_add);
 
 /**
- * khn_vm_debugfs_remove() - remove what khn_vm_debugfs_add() created
- * @vm: the VM
+ * khn_stats_dir_remove() - remove a directory of khn_stats_dir_add()
+ * @dir:	the directory, or NULL
  *
- * Waits for readers of the stats file to finish; later reads of a file
- * still open fail with -EIO and never touch @vm.  Safe when
- * khn_vm_debugfs_add() created nothing, and when called twice.
+ * Waits for readers of its files to finish; later reads of a file still
+ * open fail with -EIO and never touch the counters.
  */
-void khn_vm_debugfs_remove(struct khn_vm *vm)
+void khn_stats_dir_remove(struct dentry *dir)
 {
-	debugfs_remove_recursive(vm->debugfs);
-	vm->debugfs = NULL;
+	debugfs_remove_recursive(dir);
 }
-EXPORT_SYMBOL_IF_KUNIT(khn_vm_debugfs_remove);
+

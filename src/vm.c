@@ -18,7 +18,8 @@
 #include <asm/kvm_book3s.h>
 #include <asm/mmu.h>
 
-#include "khn/vm.h"
+#include "khn/lifecycle.h"
+#include "khn/mmu.h"
 
 /*
  * Each nested guest holds one of the host's LPIDs (POWER9: 4096, shared
@@ -98,15 +99,6 @@ static void khn_free_lpid(void *ctx, u32 lpid)
 	khn_live_add(KHN_LIVE_LPIDS, -1);
 }
 
-/* Point the hardware's partition table entry of the shadow LPID at us. */
-static void khn_l2_set_ptbl(struct khn_l2 *l2)
-{
-	u64 dw1 = l2->pate_ok ? l2->pate.dw1 : 0;
-
-	mmu_partition_table_set_entry(l2->kng.shadow_lpid,
-				      khn_shadow_pate0(&l2->sh), dw1, true);
-}
-
 static int khn_l2_init(void *ctx, struct khn_guest *gp)
 {
 	struct khn_vm *vm = ctx;
@@ -132,17 +124,6 @@ static int khn_l2_init(void *ctx, struct khn_guest *gp)
 		kfree(l2);
 		return err;
 	}
-	khn_l2_set_ptbl(l2);
-
-	spin_lock(&vm->kvm->mmu_lock);
-	err = xa_insert(&vm->by_shadow, gp->shadow_lpid, l2, GFP_ATOMIC);
-	spin_unlock(&vm->kvm->mmu_lock);
-	if (err) {
-		mmu_partition_table_set_entry(gp->shadow_lpid, 0, 0, true);
-		khn_shadow_destroy(&l2->sh);
-		kfree(l2);
-		return err;
-	}
 	gp->priv = l2;
 	khn_live_add(KHN_LIVE_L2S, 1);
 	khn_stat_inc(&vm->stats, KHN_STAT_GUESTS_CREATED);
@@ -155,7 +136,6 @@ static void khn_l2_release(void *ctx, struct khn_guest *gp)
 	struct khn_vm *vm = ctx;
 	struct khn_l2 *l2 = gp->priv;
 
-	mmu_partition_table_set_entry(gp->shadow_lpid, 0, 0, true);
 	khn_l2_shadow_teardown(l2);
 
 	gp->priv = NULL;
@@ -163,6 +143,52 @@ static void khn_l2_release(void *ctx, struct khn_guest *gp)
 	khn_live_add(KHN_LIVE_L2S, -1);
 	khn_stat_inc(&vm->stats, KHN_STAT_GUESTS_FREED);
 }
+
+/*
+ * The pid in a VM's directory name: the VM creator's.  KVM records it in
+ * kvm->userspace_pid only after kvm_arch_init_vm() (where kvm-hv calls the
+ * module's vm_init), so until then take the creating task's, which is the
+ * value KVM will record, and the pid of KVM's own <pid>-<fd> directory.
+ */
+static pid_t khn_vm_pid(const struct kvm *kvm)
+{
+	return kvm->userspace_pid ?: task_pid_nr(current);
+}
+
+/**
+ * khn_vm_debugfs_add() - create kvm-hv-nested/vm-<pid>-<id>/{stats,audit}
+ * @vm: the VM; @vm->kvm and @vm->id must be set.  <pid> is
+ *	@vm->kvm->userspace_pid, or the calling task's pid while KVM has not
+ *	set it yet (during VM creation: the same value)
+ *
+ * Sets @vm->debugfs (NULL when debugfs is unavailable: the VM runs all
+ * the same).  The files read @vm until khn_vm_debugfs_remove(), which
+ * must therefore run before @vm is freed.
+ */
+void khn_vm_debugfs_add(struct khn_vm *vm)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "vm-%d-%u", khn_vm_pid(vm->kvm), vm->id);
+	vm->debugfs = khn_stats_dir_add(&vm->stats, name);
+	khn_mmu_debugfs_add(vm, vm->debugfs);
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_vm_debugfs_add);
+
+/**
+ * khn_vm_debugfs_remove() - remove what khn_vm_debugfs_add() created
+ * @vm: the VM
+ *
+ * Waits for readers of its files to finish; later reads of a file still
+ * open fail with -EIO and never touch @vm.  Safe when
+ * khn_vm_debugfs_add() created nothing, and when called twice.
+ */
+void khn_vm_debugfs_remove(struct khn_vm *vm)
+{
+	khn_stats_dir_remove(vm->debugfs);
+	vm->debugfs = NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_vm_debugfs_remove);
 
 /**
  * khn_vm_create() - set up the state of a new VM
@@ -266,24 +292,6 @@ void khn_vm_set_ptcr(struct khn_vm *vm, u64 ptcr)
 }
 
 /**
- * khn_vm_ptcr() - the partition table the VM's nested guests use
- * @vm:		the VM
- *
- * Userspace may restore any value; one that H_SET_PARTITION_TABLE would
- * refuse for its form (khn_ptcr_valid()) is no table at all.  Where the
- * table lies is checked by every read of it, as for L1's own value.
- *
- * Return: L1's PTCR, or 0 for none.
- */
-u64 khn_vm_ptcr(const struct khn_vm *vm)
-{
-	u64 ptcr = READ_ONCE(vm->kvm->arch.l1_ptcr);
-
-	return khn_ptcr_valid(ptcr) ? ptcr : 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(khn_vm_ptcr);
-
-/**
  * khn_l2_get() - a referenced nested guest by L1's LPID
  * @vm:		the VM
  * @l1_lpid:	the LPID L1 gave it; checked against the table here
@@ -313,32 +321,3 @@ void khn_l2_put(struct khn_l2 *l2)
 	khn_guest_put(l2->g);
 }
 EXPORT_SYMBOL_IF_KUNIT(khn_l2_put);
-
-/**
- * khn_l2_refresh_pate() - re-read L1's partition table entry for an L2
- * @l2:		the guest; its @lock held
- *
- * Return: 0, or the khn_pate_read() error (the L2 then has no valid
- * entry, and faults are reflected to L1 until one is registered).
- */
-int khn_l2_refresh_pate(struct khn_l2 *l2)
-{
-	struct khn_vm *vm = l2->vm;
-	struct khn_l1_mem mem;
-	struct khn_pate pate;
-	int idx, err;
-
-	lockdep_assert_held(&l2->lock);
-	khn_l1_mem_init(&mem, vm->kvm);
-	idx = srcu_read_lock(&vm->kvm->srcu);
-	err = khn_pate_read(&mem, khn_vm_ptcr(vm), l2->kng.l1_lpid, &pate);
-	srcu_read_unlock(&vm->kvm->srcu, idx);
-
-	WRITE_ONCE(l2->pate_ok, !err);
-	if (!err)
-		l2->pate = pate;
-	l2->kng.l1_gr_to_hr = err ? 0 : pate.dw0;
-	l2->kng.process_table = err ? 0 : pate.dw1;
-	khn_l2_set_ptbl(l2);
-	return err;
-}

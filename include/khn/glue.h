@@ -10,8 +10,6 @@
 #include <linux/atomic.h>
 #include <asm/kvm_hv_nested_ops.h>
 
-struct dentry;
-
 /**
  * enum khn_op - one counter per kvm-hv entry point
  * @KHN_OP_VM_INIT:		kvmhv_nested_ops.vm_init
@@ -52,8 +50,6 @@ extern const struct kvmhv_nested_ops khn_nested_ops;
 
 u64 khn_op_count(enum khn_op op);
 const char *khn_op_name(enum khn_op op);
-int khn_debugfs_init(void);
-void khn_debugfs_exit(void);
-struct dentry *khn_debugfs_root(void);
+void khn_glue_debugfs_init(void);
 
 #endif /* _KHN_GLUE_H */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The hypercall layer and the L2 run path: what the kvm-hv ops table
- * (src/glue.c) calls.  Each returns what the op's kerneldoc in
- * <asm/kvm_hv_nested_ops.h> says.
+ * src/run.c: H_ENTER_NESTED and the run/exit path of an L2, for the
+ * kvm-hv ops table (src/glue.c), which looks the VM up.  Each returns
+ * what the op's kerneldoc in <asm/kvm_hv_nested_ops.h> says.  Uses
+ * src/vm.c, src/mmu.c, src/stats.c and src/core.
  */
 #ifndef _KHN_RUN_H
 #define _KHN_RUN_H
@@ -10,16 +11,9 @@
 #include <linux/types.h>
 
 struct kvm_vcpu;
+struct khn_vm;
 
-/* run.c */
-long khn_h_enter_nested(struct kvm_vcpu *vcpu);
+long khn_h_enter_nested(struct khn_vm *vm, struct kvm_vcpu *vcpu);
 int khn_nested_exit(struct kvm_vcpu *vcpu);
-
-/* hcall.c */
-long khn_h_set_partition_table(struct kvm_vcpu *vcpu);
-long khn_h_tlb_invalidate(struct kvm_vcpu *vcpu);
-long khn_h_rpt_invalidate_nested(struct kvm_vcpu *vcpu, u64 lpid, u64 type,
-				 u64 pg_sizes, u64 start, u64 end);
-long khn_h_copy_tofrom_guest(struct kvm_vcpu *vcpu);
 
 #endif /* _KHN_RUN_H */

@@ -82,6 +82,13 @@ static inline void khn_live_add(enum khn_live i, long n)
 }
 
 const char *khn_live_name(enum khn_live i);
-void khn_stats_debugfs_init(void);
+
+struct dentry;
+
+void khn_debugfs_init(void);
+void khn_debugfs_exit(void);
+struct dentry *khn_debugfs_root(void);
+struct dentry *khn_stats_dir_add(struct khn_stats *stats, const char *name);
+void khn_stats_dir_remove(struct dentry *dir);
 
 #endif /* _KHN_STATS_H */

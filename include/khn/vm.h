@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Kernel-side state of the nested-HV implementation: one struct khn_vm
- * per L1 VM and one struct khn_l2 per nested guest of that L1.  This is
- * the kvm-hv glue; the arch-neutral pieces it assembles live in
+ * per L1 VM and one struct khn_l2 per nested guest of that L1.  The
+ * structures only: each src/ file's functions are in its own header
+ * (khn/mmu.h, khn/lifecycle.h, khn/hcall.h, khn/run.h, khn/glue.h,
+ * khn/stats.h); the arch-neutral pieces they assemble live in
  * include/khn/{guests,shadow,l1walk,nrmap,tlbinv}.h.
  *
  * Locking, outermost first:
@@ -94,34 +96,5 @@ static inline void khn_nrmap_account(struct khn_vm *vm, size_t before)
 {
 	khn_live_add(KHN_LIVE_NRMAP_BYTES, (long)vm->nrmap.bytes - (long)before);
 }
-
-/* vm.c */
-int khn_vms_init(void);
-void khn_vms_exit(void);
-int khn_vm_create(struct kvm *kvm);
-void khn_vm_destroy(struct kvm *kvm);
-struct khn_vm *khn_vm_of(struct kvm *kvm);
-struct khn_l2 *khn_l2_get(struct khn_vm *vm, u32 l1_lpid, bool create);
-void khn_l2_put(struct khn_l2 *l2);
-unsigned int khn_vm_drop_all(struct khn_vm *vm);
-void khn_vm_set_ptcr(struct khn_vm *vm, u64 ptcr);
-u64 khn_vm_ptcr(const struct khn_vm *vm);
-int khn_l2_refresh_pate(struct khn_l2 *l2);
-
-/* mmu.c */
-extern const struct khn_mm_ops khn_l0_mm_ops;
-int khn_l2_shadow_init(struct khn_l2 *l2);
-void khn_l2_shadow_teardown(struct khn_l2 *l2);
-void khn_l1_mem_init(struct khn_l1_mem *mem, struct kvm *kvm);
-long khn_l2_unmap(struct khn_l2 *l2, u64 start, u64 end);
-int khn_nested_page_fault(struct kvm_vcpu *vcpu);
-void khn_rmap_drop_range(struct kvm *kvm, u64 gpa, u64 hpa, u64 size);
-void khn_rmap_rc(struct kvm *kvm, u64 gpa, u64 nbytes, u64 clr, u64 set);
-struct khn_audit;
-void khn_vm_audit(struct khn_vm *vm, struct khn_audit *a);
-
-/* debugfs / trace (stats.c) */
-void khn_vm_debugfs_add(struct khn_vm *vm);
-void khn_vm_debugfs_remove(struct khn_vm *vm);
 
 #endif /* _KHN_VM_H */

@@ -49,3 +49,22 @@ e2e_timestamp() {
 		fi
 	done
 }
+
+# e2e_pnv_dtb OUT QEMU_ARGS...: the device tree QEMU's powernv9 gives the
+# machine QEMU_ARGS describe, written to OUT, with the radix page sizes a
+# POWER9's own firmware lists and QEMU leaves out (4K, 64K, 2M and 1G, as
+# skiboot writes from HDAT).  Without them the kernel knows 4K and 64K
+# only: no hugetlbfs, no THP.  QEMU ignores -append beside -dtb, so
+# QEMU_ARGS must carry the command line: it is in the dumped tree.
+e2e_pnv_dtb() {
+	local out=$1 cpu
+	shift
+	rm -f "$out"
+	printf 'dumpdtb %s\nquit\n' "$out" |
+		"$QEMU" "$@" -S -nographic -monitor stdio -serial null >/dev/null 2>&1
+	[[ -s $out ]] || return 1
+	for cpu in $(fdtget -l "$out" /cpus); do
+		fdtput -t x "$out" "/cpus/$cpu" ibm,processor-radix-AP-encodings \
+			c a0000010 20000015 4000001e || return 1
+	done
+}

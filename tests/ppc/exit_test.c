@@ -17,6 +17,8 @@
 
 #include "khn/glue.h"
 #include "khn/stats.h"
+#include "khn/lifecycle.h"
+#include "khn/mmu.h"
 #include "khn/vm.h"
 
 struct khn_exit_env {

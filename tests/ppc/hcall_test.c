@@ -16,6 +16,8 @@
 #include "khn/glue.h"
 #include "khn/stats.h"
 #include "khn/tlbinv.h"
+#include "khn/lifecycle.h"
+#include "khn/mmu.h"
 #include "khn/vm.h"
 
 struct khn_hcall_env {

@@ -16,6 +16,8 @@
 #include <linux/uio.h>
 
 #include "khn/stats.h"
+#include "khn/lifecycle.h"
+#include "khn/mmu.h"
 #include "khn/vm.h"
 
 #define KHN_DEBUGFS "/sys/kernel/debug/kvm-hv-nested"
