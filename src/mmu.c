@@ -59,19 +59,57 @@ void khn_l1_mem_init(struct khn_l1_mem *mem, struct kvm *kvm)
 }
 
 /*
- * Shadow tables: the library says when it may sleep (the root, made
- * outside kvm->mmu_lock); nothing is inferred from the context, so the
- * same flags are used whatever the kernel's preemption model.  Power-of-2
- * kmalloc objects are naturally aligned, as the radix format requires.
+ * Shadow tables.  The root is made where sleeping is allowed
+ * (khn_l2_shadow_init(), @may_sleep); every other table is one the fault
+ * path set aside before it took kvm->mmu_lock (khn_tables_topup()), so
+ * nothing is allocated under the spinlock and a failure is seen where it
+ * can be answered.  Tables are charged to the memcg of the faulting task,
+ * L1's VMM.  Power-of-2 kmalloc objects are naturally aligned, as the
+ * radix format requires.
  */
-static void *khn_zalloc_table(size_t size, bool may_sleep)
+static void *khn_zalloc_table(void *ctx, size_t size, bool may_sleep)
 {
-	gfp_t gfp = may_sleep ? GFP_KERNEL : GFP_NOWAIT | __GFP_NOWARN;
-	void *t = kzalloc(size, gfp | __GFP_ACCOUNT);
+	struct khn_l2 *l2 = ctx;
+	unsigned int i;
+	void *t;
 
-	if (t)
+	if (may_sleep) {
+		t = kzalloc(size, GFP_KERNEL_ACCOUNT);
+		if (t)
+			khn_live_add(KHN_LIVE_SHADOW_TABLES, 1);
+		return t;
+	}
+	lockdep_assert_held(&l2->lock);
+	for (i = 0; i < ARRAY_SIZE(l2->tables); i++) {
+		t = l2->tables[i];
+		if (t && khn_shadow_table_bytes(&l2->sh, i + 1) == size) {
+			l2->tables[i] = NULL;
+			return t;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Set aside what one khn_shadow_map() can take: a table per level below
+ * the root.  Sleeps; @l2->lock held, kvm->mmu_lock not.
+ */
+static int khn_tables_topup(struct khn_l2 *l2)
+{
+	unsigned int i;
+
+	might_sleep();
+	lockdep_assert_held(&l2->lock);
+	for (i = 0; i < ARRAY_SIZE(l2->tables); i++) {
+		if (l2->tables[i])
+			continue;
+		l2->tables[i] = kzalloc(khn_shadow_table_bytes(&l2->sh, i + 1),
+					GFP_KERNEL_ACCOUNT);
+		if (!l2->tables[i])
+			return -ENOMEM;
 		khn_live_add(KHN_LIVE_SHADOW_TABLES, 1);
-	return t;
+	}
+	return 0;
 }
 
 static void khn_free_table(void *table, size_t size)
@@ -172,7 +210,7 @@ int khn_l2_shadow_init(struct khn_l2 *l2)
 	l2->tlb_ops.flush_pwc = khn_flush_pwc;
 	l2->tlb_ops.flush_lpid = khn_flush_lpid;
 	l2->tlb_ops.ctx = l2;
-	err = khn_shadow_init(&l2->sh, &khn_l0_mm_ops, &l2->tlb_ops,
+	err = khn_shadow_init(&l2->sh, &khn_l0_mm_ops, l2, &l2->tlb_ops,
 			      l2->kng.shadow_lpid,
 			      PAGE_SHIFT == 16 ? KHN_GEOM_64K : KHN_GEOM_4K);
 	if (err)
@@ -201,11 +239,12 @@ int khn_l2_shadow_init(struct khn_l2 *l2)
  * Until the last step the tree stays in @vm->by_shadow, so the rmap hooks
  * (and the auditor) still see every leaf that has an entry; then it
  * leaves by_shadow and is destroyed (the LPID is flushed before any
- * table is freed: it can be reused).
+ * table is freed: it can be reused); the tables set aside go too.
  */
 void khn_l2_shadow_teardown(struct khn_l2 *l2)
 {
 	struct kvm *kvm = l2->vm->kvm;
+	unsigned int i;
 	u64 addr = 0;
 
 	might_sleep();
@@ -223,6 +262,11 @@ void khn_l2_shadow_teardown(struct khn_l2 *l2)
 	xa_erase(&l2->vm->by_shadow, l2->kng.shadow_lpid);
 	khn_shadow_destroy(&l2->sh);
 	spin_unlock(&kvm->mmu_lock);
+	for (i = 0; i < ARRAY_SIZE(l2->tables); i++) {
+		if (l2->tables[i])
+			khn_free_table(l2->tables[i], 0);
+		l2->tables[i] = NULL;
+	}
 }
 
 /**
@@ -295,8 +339,8 @@ long khn_l2_unmap(struct khn_l2 *l2, u64 start, u64 end)
 }
 
 /* Hand the fault to L1, with the status bits of the failed walk. */
-static int khn_reflect(struct kvm_vcpu *vcpu, const struct khn_fault *f,
-		       bool ifetch)
+static void khn_reflect(struct kvm_vcpu *vcpu, const struct khn_fault *f,
+			bool ifetch)
 {
 	u32 store = vcpu->arch.fault_dsisr & KHN_DSISR_ISSTORE;
 
@@ -309,7 +353,6 @@ static int khn_reflect(struct kvm_vcpu *vcpu, const struct khn_fault *f,
 	} else {
 		vcpu->arch.fault_dsisr = f->dsisr | store;
 	}
-	return RESUME_HOST;
 }
 
 static unsigned int khn_level_shift(unsigned int level)
@@ -324,7 +367,8 @@ static unsigned int khn_level_shift(unsigned int level)
 /*
  * L0's own mapping of an L1-real address: look it up, or fault it in
  * (kvm-hv's path for L1's own faults).  Returns 0 with the PTE and its
- * shift, or -EAGAIN when the L2 should simply retry.  (Not RESUME_GUEST:
+ * shift, -ENOMEM when kvm-hv could not get memory for it, or -EAGAIN
+ * when the L2 should simply retry.  (Not RESUME_GUEST:
  * that is 0, and the caller went on with a PTE and a shift never set,
  * which reflected an HDSI with DSISR UNSUPP_MMU for a valid L1 leaf.)
  *
@@ -347,6 +391,7 @@ static int khn_l0_pte(struct kvm_vcpu *vcpu, struct khn_vm *vm,
 	pte_t *ptep, p = __pte(0);
 	u64 rc = _PAGE_ACCESSED;
 	bool set = false;
+	int err;
 
 	if (writing)
 		rc |= _PAGE_DIRTY;
@@ -376,8 +421,11 @@ static int khn_l0_pte(struct kvm_vcpu *vcpu, struct khn_vm *vm,
 	 */
 	p = __pte(0);
 	level = 0;
-	if (kvmppc_book3s_instantiate_page(vcpu, gpa, slot, writing, ro, &p,
-					   &level) || !pte_present(p))
+	err = kvmppc_book3s_instantiate_page(vcpu, gpa, slot, writing, ro, &p,
+					     &level);
+	if (err == -ENOMEM)
+		return err;
+	if (err || !pte_present(p))
 		return -EAGAIN;
 	*pte = pte_val(p);
 	*shift = khn_level_shift(level);
@@ -412,46 +460,42 @@ static bool khn_l0_pte_still(struct kvm *kvm, u64 gpa, u64 pte,
 }
 
 /*
- * Fill the shadow for one fault; l2->lock held.  Returns RESUME_GUEST
- * (resolved or retry) or RESUME_HOST (reflected: the trap goes to L1);
- * *@outcome says which (enum khn_fault_outcome), KHN_FAULT_MMIO with
- * RESUME_GUEST for a store to L1-real *@l1_ra_out outside L1's memory,
- * which the caller emulates.
+ * One shadow fault of an L2 on its way through the path: what the
+ * hardware reported, then what each step found.
  */
-static int khn_fault_locked(struct kvm_vcpu *vcpu, struct khn_l2 *l2,
-			    bool ifetch, int *outcome, u64 *l1_ra_out,
-			    unsigned int *shift_out)
+struct khn_nfault {
+	struct kvm_vcpu *vcpu;
+	struct khn_l2 *l2;
+	bool ifetch;
+	bool writing;
+	unsigned int access;	/* KHN_ACC_* */
+	u64 l2_ra;		/* the faulting L2-real address */
+	struct khn_xlate xl;	/* L1's translation of it */
+	struct khn_fault f;	/* why it is L1's, for khn_reflect() */
+	unsigned int shift;	/* of the shadow leaf made; 0 for none */
+};
+
+/*
+ * Step 1: L1's translation.  True when L1 maps the address with R (and C
+ * for a store) set; otherwise the fault is L1's and *@o says so.
+ */
+static bool khn_fault_walk(struct khn_nfault *nf, enum khn_fault_outcome *o)
 {
-	struct kvm *kvm = vcpu->kvm;
-	struct khn_vm *vm = l2->vm;
+	struct kvm_vcpu *vcpu = nf->vcpu;
+	struct khn_l2 *l2 = nf->l2;
 	u64 dsisr = vcpu->arch.fault_dsisr;
-	bool writing = dsisr & KHN_DSISR_ISSTORE;
-	unsigned int access, l0_shift, shift;
-	struct kvm_memory_slot *slot;
 	struct khn_l1_mem mem;
-	struct khn_xlate xl;
-	struct khn_fault f;
-	unsigned long mmu_seq;
-	size_t before;
-	u64 l2_ra, l0_pte, pa, attrs, l1_base;
 	int err;
 
-	lockdep_assert_held(&l2->lock);
-	*outcome = KHN_FAULT_REFLECTED;
+	*o = KHN_FAULT_REFLECTED;
 	if (!l2->pate_ok && khn_l2_refresh_pate(l2))
-		return RESUME_HOST;
-
-	l2_ra = vcpu->arch.fault_gpa & ~0xF000000000000FFFULL;
-	if (!(dsisr & KHN_DSISR_PRTABLE_FAULT))
-		l2_ra |= vcpu->arch.fault_dar & 0xFFF;
-	access = ifetch ? KHN_ACC_EXEC :
-		 writing ? KHN_ACC_WRITE : KHN_ACC_READ;
-
-	khn_l1_mem_init(&mem, kvm);
-	err = khn_l1_walk(&mem, &l2->pate, l2_ra, access, false, &xl, &f);
+		return false;
+	khn_l1_mem_init(&mem, vcpu->kvm);
+	err = khn_l1_walk(&mem, &l2->pate, nf->l2_ra, nf->access, false,
+			  &nf->xl, &nf->f);
 	if (err == KHN_WALK_RETRY) {
-		*outcome = KHN_FAULT_RETRY;
-		return RESUME_GUEST;
+		*o = KHN_FAULT_RETRY;
+		return false;
 	}
 	if (err) {
 		/*
@@ -460,24 +504,125 @@ static int khn_fault_locked(struct kvm_vcpu *vcpu, struct khn_l2 *l2,
 		 * fault, has nothing to drop.
 		 */
 		if (!(dsisr & KHN_DSISR_NOHPTE))
-			khn_l2_unmap(l2, l2_ra & ~0xFFFULL,
-				     (l2_ra & ~0xFFFULL) + 4096);
-		return khn_reflect(vcpu, &f, ifetch);
+			khn_l2_unmap(l2, nf->l2_ra & ~0xFFFULL,
+				     (nf->l2_ra & ~0xFFFULL) + 4096);
+		nf->xl.l1_ra = 0;	/* none, for the trace */
+		khn_reflect(vcpu, &nf->f, nf->ifetch);
+		return false;
 	}
-	*l1_ra_out = xl.l1_ra;
-
 	/*
 	 * L1 keeps R/C of its own leaves: report what hardware would, a
 	 * failed R/C update, and L1 sets them and re-enters.
 	 */
-	if (!(xl.pte & KHN_RPTE_R) || (writing && !(xl.pte & KHN_RPTE_C))) {
-		f.err = KHN_WALK_PROT;
-		f.dsisr = DSISR_SET_RC;
-		f.srr1 = DSISR_SET_RC;
-		return khn_reflect(vcpu, &f, ifetch);
+	if (!(nf->xl.pte & KHN_RPTE_R) ||
+	    (nf->writing && !(nf->xl.pte & KHN_RPTE_C))) {
+		nf->f.err = KHN_WALK_PROT;
+		nf->f.dsisr = DSISR_SET_RC;
+		nf->f.srr1 = DSISR_SET_RC;
+		khn_reflect(vcpu, &nf->f, nf->ifetch);
+		return false;
 	}
+	return true;
+}
 
-	slot = gfn_to_memslot(kvm, xl.l1_ra >> PAGE_SHIFT);
+/*
+ * The rmap entry could not be had without sleeping (it is allocated
+ * GFP_NOWAIT under kvm->mmu_lock).  Let reclaim run, outside the lock:
+ * true if memory can be had now (the L2 retries), false if not.
+ */
+static bool khn_memory_after_reclaim(void)
+{
+	void *p = kmalloc(PAGE_SIZE, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+
+	kfree(p);
+	return p;
+}
+
+/*
+ * Step 2: L0's page for L1's translation, then the shadow leaf: the
+ * tables it may need are set aside first, the leaf goes in under
+ * kvm->mmu_lock once L0's PTE is seen unchanged there.
+ */
+static enum khn_fault_outcome khn_fault_install(struct khn_nfault *nf,
+						struct kvm_memory_slot *slot)
+{
+	struct kvm_vcpu *vcpu = nf->vcpu;
+	struct kvm *kvm = vcpu->kvm;
+	struct khn_l2 *l2 = nf->l2;
+	struct khn_vm *vm = l2->vm;
+	u64 l1_ra = nf->xl.l1_ra, l0_pte, pa, attrs, l1_base, l2_ra;
+	unsigned int l0_shift, shift;
+	unsigned long mmu_seq;
+	size_t before;
+	int err;
+
+	mmu_seq = kvm->mmu_invalidate_seq;
+	/* the sequence before L0's PTE: pairs with the MMU notifier */
+	smp_rmb();
+	err = khn_l0_pte(vcpu, vm, slot, l1_ra, nf->writing, &l0_pte,
+			 &l0_shift);
+	if (err)
+		return err == -ENOMEM ? KHN_FAULT_NOMEM : KHN_FAULT_RETRY;
+
+	shift = khn_shadow_fit_shift(&l2->sh, min(nf->xl.shift, l0_shift));
+	if (!shift) {
+		/* An L1 leaf smaller than the shadow's smallest page. */
+		nf->f.err = KHN_WALK_BAD_LEAF;
+		nf->f.dsisr = KHN_DSISR_UNSUPP_MMU;
+		nf->f.srr1 = KHN_DSISR_UNSUPP_MMU;
+		khn_reflect(vcpu, &nf->f, nf->ifetch);
+		return KHN_FAULT_REFLECTED;
+	}
+	pa = (l0_pte & PTE_RPN_MASK & ~((1ULL << l0_shift) - 1)) |
+	     (l1_ra & ((1ULL << l0_shift) - 1) & ~((1ULL << shift) - 1));
+	l1_base = l1_ra & ~((1ULL << shift) - 1);
+	l2_ra = nf->l2_ra & ~((1ULL << shift) - 1);
+	if (khn_tables_topup(l2))
+		return KHN_FAULT_NOMEM;
+
+	spin_lock(&kvm->mmu_lock);
+	if (mmu_invalidate_retry(kvm, mmu_seq) ||
+	    !khn_l0_pte_still(kvm, l1_ra, l0_pte, l0_shift, nf->writing,
+			      &l0_pte)) {
+		spin_unlock(&kvm->mmu_lock);
+		return KHN_FAULT_RETRY;
+	}
+	/*
+	 * R/C from L0's PTE as it is now, under the lock a dirty-log harvest
+	 * takes to clear C: C read before it would map the page writable
+	 * and changed in the shadow, and the L2's stores would go unlogged.
+	 */
+	attrs = khn_combine_attrs(nf->xl.pte, l0_pte, nf->access);
+	before = vm->nrmap.bytes;
+	err = khn_rmap_map(&vm->nrmap, &l2->sh, l2_ra, pa, shift, attrs,
+			   l1_base, GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN);
+	khn_nrmap_account(vm, before);
+	spin_unlock(&kvm->mmu_lock);
+	if (err == -ENOMEM)
+		return khn_memory_after_reclaim() ? KHN_FAULT_RETRY :
+						    KHN_FAULT_NOMEM;
+	if (err)
+		return KHN_FAULT_RETRY;
+	nf->shift = shift;
+	return KHN_FAULT_RESOLVED;
+}
+
+/*
+ * Fill the shadow for one fault: walk L1's tree, find L0's page, install
+ * the leaf.  @nf->l2's lock and kvm->srcu held.
+ */
+static enum khn_fault_outcome khn_fault_locked(struct khn_nfault *nf)
+{
+	struct kvm_vcpu *vcpu = nf->vcpu;
+	u64 dsisr = vcpu->arch.fault_dsisr;
+	struct kvm_memory_slot *slot;
+	enum khn_fault_outcome o;
+
+	lockdep_assert_held(&nf->l2->lock);
+	if (!khn_fault_walk(nf, &o))
+		return o;
+
+	slot = gfn_to_memslot(vcpu->kvm, nf->xl.l1_ra >> PAGE_SHIFT);
 	if (!slot || (slot->flags & KVM_MEMSLOT_INVALID)) {
 		/*
 		 * Not L1 memory: a region L0's userspace emulates for L1,
@@ -485,64 +630,20 @@ static int khn_fault_locked(struct kvm_vcpu *vcpu, struct khn_l2 *l2,
 		 * for L1 itself (khn_l2_mmio()); a fetch, or an access the
 		 * hardware flagged, goes to L1 as the HDSI/HISI it was.
 		 */
-		if (ifetch || (dsisr & (DSISR_BADACCESS | DSISR_PRTABLE_FAULT)))
-			return RESUME_HOST;
-		*outcome = KHN_FAULT_MMIO;
-		return RESUME_GUEST;
+		if (nf->ifetch ||
+		    (dsisr & (DSISR_BADACCESS | DSISR_PRTABLE_FAULT)))
+			return KHN_FAULT_REFLECTED;
+		return KHN_FAULT_MMIO;
 	}
-	if ((slot->flags & KVM_MEM_READONLY) && writing) {
+	if ((slot->flags & KVM_MEM_READONLY) && nf->writing) {
 		u64 srr1 = kvmppc_get_msr(vcpu) & SRR1_PREFIXED;
 
 		/* A read-only memslot: the store faults in the L2 itself. */
 		kvmppc_core_queue_data_storage(vcpu, srr1, vcpu->arch.fault_dar,
 					       DSISR_ISSTORE | DSISR_PROTFAULT);
-		*outcome = KHN_FAULT_RETRY;
-		return RESUME_GUEST;
+		return KHN_FAULT_RETRY;
 	}
-
-	mmu_seq = kvm->mmu_invalidate_seq;
-	/* the sequence before L0's PTE: pairs with the MMU notifier */
-	smp_rmb();
-	*outcome = KHN_FAULT_RETRY;
-	if (khn_l0_pte(vcpu, vm, slot, xl.l1_ra, writing, &l0_pte, &l0_shift))
-		return RESUME_GUEST;
-
-	shift = khn_shadow_fit_shift(&l2->sh, min(xl.shift, l0_shift));
-	if (!shift) {
-		/* An L1 leaf smaller than the shadow's smallest page. */
-		f.err = KHN_WALK_BAD_LEAF;
-		f.dsisr = KHN_DSISR_UNSUPP_MMU;
-		f.srr1 = KHN_DSISR_UNSUPP_MMU;
-		*outcome = KHN_FAULT_REFLECTED;
-		return khn_reflect(vcpu, &f, ifetch);
-	}
-	*shift_out = shift;
-	pa = (l0_pte & PTE_RPN_MASK & ~((1ULL << l0_shift) - 1)) |
-	     (xl.l1_ra & ((1ULL << l0_shift) - 1) & ~((1ULL << shift) - 1));
-	l1_base = xl.l1_ra & ~((1ULL << shift) - 1);
-	l2_ra &= ~((1ULL << shift) - 1);
-	spin_lock(&kvm->mmu_lock);
-	if (mmu_invalidate_retry(kvm, mmu_seq) ||
-	    !khn_l0_pte_still(kvm, xl.l1_ra, l0_pte, l0_shift, writing,
-			      &l0_pte)) {
-		spin_unlock(&kvm->mmu_lock);
-		return RESUME_GUEST;
-	}
-	/*
-	 * R/C from L0's PTE as it is now, under the lock a dirty-log harvest
-	 * takes to clear C: C read before it would map the page writable
-	 * and changed in the shadow, and the L2's stores would go unlogged.
-	 */
-	attrs = khn_combine_attrs(xl.pte, l0_pte, access);
-	before = vm->nrmap.bytes;
-	err = khn_rmap_map(&vm->nrmap, &l2->sh, l2_ra, pa, shift, attrs,
-			   l1_base, GFP_NOWAIT | __GFP_NOWARN);
-	khn_nrmap_account(vm, before);
-	spin_unlock(&kvm->mmu_lock);
-	if (err)
-		return RESUME_GUEST;
-	*outcome = KHN_FAULT_RESOLVED;
-	return RESUME_GUEST;
+	return khn_fault_install(nf, slot);
 }
 
 /*
@@ -603,6 +704,14 @@ static int khn_l2_mmio(struct kvm_vcpu *vcpu, struct khn_l2 *l2, u64 l1_ra)
 	return r;
 }
 
+static const enum khn_stat khn_fault_stat[] = {
+	[KHN_FAULT_RESOLVED]	= KHN_STAT_FAULT_RESOLVED,
+	[KHN_FAULT_REFLECTED]	= KHN_STAT_FAULT_REFLECTED,
+	[KHN_FAULT_RETRY]	= KHN_STAT_FAULT_RETRY,
+	[KHN_FAULT_MMIO]	= KHN_STAT_FAULT_MMIO,
+	[KHN_FAULT_NOMEM]	= KHN_STAT_FAULT_NOMEM,
+};
+
 /**
  * khn_nested_page_fault() - an HDSI or HISI of a running L2
  * @vcpu:	the vCPU, in its L2 (vcpu->arch.nested set); fault_dar,
@@ -614,38 +723,55 @@ static int khn_l2_mmio(struct kvm_vcpu *vcpu, struct khn_l2 *l2, u64 l1_ra)
  * status bits the hardware would have given it.  Kept out of line and
  * global: the e2e harness counts its calls with a kprobe.
  *
- * Return: RESUME_GUEST (resolved, retry, or MMIO emulated in the kernel)
- * or RESUME_HOST (reflect, or vcpu->mmio_needed: L0's userspace emulates
- * an MMIO access, khn_h_enter_nested() finishes the exit).
+ * Return: RESUME_GUEST (resolved, retry, or MMIO emulated in the kernel),
+ * RESUME_HOST (reflect, or vcpu->mmio_needed: L0's userspace emulates an
+ * MMIO access, khn_h_enter_nested() finishes the exit), or -ENOMEM: L0
+ * has no memory for the shadow (khn_h_enter_nested() answers H_NO_MEM).
  */
 noinline int khn_nested_page_fault(struct kvm_vcpu *vcpu)
 {
-	struct khn_l2 *l2 = khn_l2_of_vcpu(vcpu);
-	struct khn_vm *vm = l2->vm;
-	bool ifetch = vcpu->arch.trap == BOOK3S_INTERRUPT_H_INST_STORAGE;
-	unsigned int shift = 0;
-	u64 l1_ra = 0;
-	int outcome, r, idx;
+	struct khn_nfault nf = {
+		.vcpu = vcpu,
+		.l2 = khn_l2_of_vcpu(vcpu),
+		.ifetch = vcpu->arch.trap == BOOK3S_INTERRUPT_H_INST_STORAGE,
+		.writing = vcpu->arch.fault_dsisr & KHN_DSISR_ISSTORE,
+	};
+	struct khn_l2 *l2 = nf.l2;
+	enum khn_fault_outcome o;
+	int r, idx;
+
+	nf.access = nf.ifetch ? KHN_ACC_EXEC :
+		    nf.writing ? KHN_ACC_WRITE : KHN_ACC_READ;
+	nf.l2_ra = vcpu->arch.fault_gpa & ~0xF000000000000FFFULL;
+	if (!(vcpu->arch.fault_dsisr & KHN_DSISR_PRTABLE_FAULT))
+		nf.l2_ra |= vcpu->arch.fault_dar & 0xFFF;
 
 	mutex_lock(&l2->lock);
 	idx = srcu_read_lock(&vcpu->kvm->srcu);
-	r = khn_fault_locked(vcpu, l2, ifetch, &outcome, &l1_ra, &shift);
+	o = khn_fault_locked(&nf);
 	srcu_read_unlock(&vcpu->kvm->srcu, idx);
 	mutex_unlock(&l2->lock);
-	if (outcome == KHN_FAULT_MMIO) {
-		r = khn_l2_mmio(vcpu, l2, l1_ra);
-		if (!is_kvmppc_resume_guest(r) && !vcpu->mmio_needed)
-			outcome = KHN_FAULT_REFLECTED;
-	}
 
-	khn_stat_inc(&vm->stats, outcome == KHN_FAULT_RESOLVED ?
-				 KHN_STAT_FAULT_RESOLVED :
-				 outcome == KHN_FAULT_REFLECTED ?
-				 KHN_STAT_FAULT_REFLECTED :
-				 outcome == KHN_FAULT_MMIO ?
-				 KHN_STAT_FAULT_MMIO : KHN_STAT_FAULT_RETRY);
-	trace_khn_fault(l2->kng.l1_lpid, vcpu->arch.fault_gpa, l1_ra, shift,
-			outcome);
+	switch (o) {
+	case KHN_FAULT_RESOLVED:
+	case KHN_FAULT_RETRY:
+		r = RESUME_GUEST;
+		break;
+	case KHN_FAULT_MMIO:
+		r = khn_l2_mmio(vcpu, l2, nf.xl.l1_ra);
+		if (!is_kvmppc_resume_guest(r) && !vcpu->mmio_needed)
+			o = KHN_FAULT_REFLECTED;
+		break;
+	case KHN_FAULT_NOMEM:
+		r = -ENOMEM;
+		break;
+	default:
+		r = RESUME_HOST;
+		break;
+	}
+	khn_stat_inc(&l2->vm->stats, khn_fault_stat[o]);
+	trace_khn_fault(l2->kng.l1_lpid, vcpu->arch.fault_gpa, nf.xl.l1_ra,
+			nf.shift, o);
 	return r;
 }
 

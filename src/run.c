@@ -330,7 +330,8 @@ static int khn_mmio_load_take(struct kvm_vcpu *vcpu, u64 *val)
  * KVMHV_NESTED_RESTART for an MMIO load (L1 repeats the call once
  * userspace has completed it), or the ABI's error: H_NOT_AVAILABLE (no
  * partition table), H_PARAMETER, H_P2, H_BAD_MODE, H_AUTHORITY (the state
- * could not be written back).
+ * could not be written back), H_NO_MEM (L0 had no memory for the L2's
+ * shadow: the L2's state is written back, at the access that faulted).
  */
 long khn_h_enter_nested(struct khn_vm *vm, struct kvm_vcpu *vcpu)
 {
@@ -347,6 +348,8 @@ long khn_h_enter_nested(struct khn_vm *vm, struct kvm_vcpu *vcpu)
 	struct khn_gstate gs;
 	struct khn_l2 *l2;
 	u64 hdec_exp, l2_msr, ptcr, load_val = 0;
+	const char *why, *check = "";
+	u32 l1_lpid = 0;
 	int r, load_reg;
 	long rc;
 
@@ -354,15 +357,19 @@ long khn_h_enter_nested(struct khn_vm *vm, struct kvm_vcpu *vcpu)
 	load_reg = khn_mmio_load_take(vcpu, &load_val);
 	ptcr = khn_vm_ptcr(vm);
 	if (!ptcr) {
+		why = "no_partition_table";
 		rc = H_NOT_AVAILABLE;
 		goto refused;
 	}
+	why = "guest_state";
 	rc = khn_fetch_l2(vcpu, hv_ptr, regs_ptr, swap, &gs, &kregs);
 	if (rc != H_SUCCESS)
 		goto refused;
+	l1_lpid = gs.hv.lpid;
 	if (load_reg >= 0)
 		kregs.gpr[load_reg] = load_val;
 	/* The token indexes kvm-hv's per-L2 history of physical CPUs */
+	why = "vcpu_token";
 	rc = khn_enter_token_check(gs.hv.vcpu_token, KHN_L2_VCPUS);
 	if (rc != H_SUCCESS)
 		goto refused;
@@ -383,15 +390,20 @@ long khn_h_enter_nested(struct khn_vm *vm, struct kvm_vcpu *vcpu)
 		trace_khn_sanitise(vcpu->vcpu_id, gs.hv.lpid, log.fired,
 				   khn_rule_name(log.failed),
 				   log.failed_check ?: "", log.rc);
-	if (rc != H_SUCCESS)
+	if (rc != H_SUCCESS) {
+		why = khn_rule_name(log.failed);
+		check = log.failed_check ?: "";
 		goto refused;
+	}
+	why = "lpid";
 	rc = khn_enter_lpid_check(ptcr, gs.hv.lpid);
 	if (rc != H_SUCCESS)
 		goto refused;
 
-	rc = H_PARAMETER;
+	why = "nested_guest";
 	l2 = khn_l2_get(vm, gs.hv.lpid, true);
 	if (IS_ERR(l2)) {
+		rc = PTR_ERR(l2) == -ENOMEM ? H_NO_MEM : H_PARAMETER;
 		if (PTR_ERR(l2) == -ENOSPC)
 			pr_warn_ratelimited("VM %u: L1 LPID %u refused: L1 has max_l2_per_l1=%u nested guests\n",
 					    vm->id, gs.hv.lpid,
@@ -465,10 +477,14 @@ long khn_h_enter_nested(struct khn_vm *vm, struct kvm_vcpu *vcpu)
 		khn_stat_inc(&vm->stats, KHN_STAT_ENTER_INTERRUPTED);
 		return H_INTERRUPT;
 	}
+	/* the L2 stays at its faulting access; L1 decides what follows */
+	if (r == -ENOMEM)
+		return H_NO_MEM;
 	return vcpu->arch.trap;
 
 refused:
 	khn_stat_inc(&vm->stats, KHN_STAT_ENTER_REFUSED);
+	trace_khn_enter_refused(vcpu->vcpu_id, l1_lpid, why, check, rc);
 	return rc;
 }
 

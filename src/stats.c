@@ -43,6 +43,7 @@ static const char * const khn_stat_names[] = {
 	[KHN_STAT_FAULT_REFLECTED]	= "fault_reflected",
 	[KHN_STAT_FAULT_RETRY]		= "fault_retry",
 	[KHN_STAT_FAULT_MMIO]		= "fault_mmio",
+	[KHN_STAT_FAULT_NOMEM]		= "fault_nomem",
 	[KHN_STAT_MMIO_LOAD_RESTART]	= "mmio_load_restart",
 	[KHN_STAT_L0_RC_SET]		= "l0_rc_set",
 	[KHN_STAT_TLB_INVALIDATE]	= "tlb_invalidate",

@@ -21,12 +21,15 @@
  * @KHN_FAULT_REFLECTED: the fault was handed to L1 (HDSI/HISI)
  * @KHN_FAULT_RETRY:	raced or transient; L2 retries the access
  * @KHN_FAULT_MMIO:	a data access to L1 MMIO that L0 emulated
+ * @KHN_FAULT_NOMEM:	L0 could not get memory for the shadow: the run
+ *			ends and H_ENTER_NESTED answers H_NO_MEM
  */
 enum khn_fault_outcome {
 	KHN_FAULT_RESOLVED = 0,
 	KHN_FAULT_REFLECTED = 1,
 	KHN_FAULT_RETRY = 2,
 	KHN_FAULT_MMIO = 3,
+	KHN_FAULT_NOMEM = 4,
 };
 
 #endif /* _KHN_TRACE_DEFS_H */
@@ -42,13 +45,15 @@ TRACE_DEFINE_ENUM(KHN_FAULT_RESOLVED);
 TRACE_DEFINE_ENUM(KHN_FAULT_REFLECTED);
 TRACE_DEFINE_ENUM(KHN_FAULT_RETRY);
 TRACE_DEFINE_ENUM(KHN_FAULT_MMIO);
+TRACE_DEFINE_ENUM(KHN_FAULT_NOMEM);
 
 #define khn_show_outcome(o)					\
 	__print_symbolic(o,					\
 			 { KHN_FAULT_RESOLVED, "resolved" },	\
 			 { KHN_FAULT_REFLECTED, "reflected" },	\
 			 { KHN_FAULT_RETRY, "retry" },		\
-			 { KHN_FAULT_MMIO, "mmio" })
+			 { KHN_FAULT_MMIO, "mmio" },		\
+			 { KHN_FAULT_NOMEM, "nomem" })
 
 #define khn_show_tlbd(f)					\
 	__print_flags(f, "|",					\
@@ -112,6 +117,34 @@ TRACE_EVENT(khn_sanitise,
 	    TP_printk("vcpu %u l1_lpid %u fired 0x%lx refused_by %s (%s) rc %ld",
 		      __entry->vcpu_id, __entry->l1_lpid, __entry->fired,
 		      __get_str(rule), __get_str(check), __entry->rc)
+);
+
+/*
+ * H_ENTER_NESTED refused before the L2 ran: @why names the step or the
+ * sanitise rule that refused it, @check the rule's check as written in
+ * src/core/sanitise.c (KHN_CC(); empty for other steps), @rc the H_*
+ * status L1 gets.  @l1_lpid is 0 when the state could not be read.
+ */
+TRACE_EVENT(khn_enter_refused,
+	    TP_PROTO(u32 vcpu_id, u32 l1_lpid, const char *why,
+		     const char *check, long rc),
+	    TP_ARGS(vcpu_id, l1_lpid, why, check, rc),
+
+	    TP_STRUCT__entry(__field(u32, vcpu_id)
+			     __field(u32, l1_lpid)
+			     __field(long, rc)
+			     __string(why, why)
+			     __string(check, check)),
+
+	    TP_fast_assign(__entry->vcpu_id = vcpu_id;
+			   __entry->l1_lpid = l1_lpid;
+			   __entry->rc = rc;
+			   __assign_str(why);
+			   __assign_str(check);),
+
+	    TP_printk("vcpu %u l1_lpid %u refused_by %s %s rc %ld",
+		      __entry->vcpu_id, __entry->l1_lpid, __get_str(why),
+		      __get_str(check), __entry->rc)
 );
 
 /*

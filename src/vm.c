@@ -243,6 +243,8 @@ void khn_vm_destroy(struct kvm *kvm)
 		return;
 	khn_vm_debugfs_remove(vm);
 	khn_vm_drop_all(vm);
+	/* no vCPU runs, so nothing can have made a guest since */
+	WARN_ON_ONCE(khn_guests_count(&vm->guests));
 	khn_guests_destroy(&vm->guests);
 
 	WARN_ON_ONCE(rhashtable_remove_fast(&khn_vms, &vm->node, khn_vms_params));

@@ -13,7 +13,7 @@
  *
  * Lifetime rule: a guest in the table holds one reference for the table;
  * every khn_guest_get() adds one that the caller drops with
- * khn_guest_put().  Unlinking (khn_guest_remove(), khn_guests_remove_all())
+ * khn_guest_put().  Unlinking (khn_guest_unlink(), khn_guests_remove_all())
  * sets @dead and drops the table's reference, so a guest a caller holds
  * stays valid until that caller's put, however the table changes.  The
  * last put releases the payload, then returns the shadow LPID: the shadow
@@ -105,7 +105,6 @@ void khn_guests_destroy(struct khn_guests *g);
 struct khn_guest *khn_guest_get(struct khn_guests *g, unsigned long l1_lpid,
 				bool create);
 void khn_guest_put(struct khn_guest *gp);
-int khn_guest_remove(struct khn_guests *g, unsigned long l1_lpid);
 int khn_guest_unlink(struct khn_guests *g, struct khn_guest *gp);
 
 /**

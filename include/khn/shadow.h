@@ -53,13 +53,19 @@
  */
 #define KHN_SHADOW_FLUSH_PAGES_MAX	32
 
+/* Levels of a shadow tree: the root and the tables below it */
+#define KHN_SHADOW_LEVELS	4
+
 /**
  * struct khn_mm_ops - L0 memory for shadow tables
- * @zalloc_table:	allocate a zeroed table of @size bytes (a power of two
- *			>= 256), aligned to @size; NULL on failure.
- *			@may_sleep is true only from khn_shadow_init(), which
- *			runs outside the caller's lock; every other call is
- *			under it and must not sleep
+ * @zalloc_table:	a zeroed table of @size bytes (a power of two >= 256),
+ *			aligned to @size; NULL on failure.  @ctx is the
+ *			tree's (khn_shadow_init()).  @may_sleep is true only
+ *			from khn_shadow_init(), which runs outside the
+ *			caller's lock; every other call is under it, must not
+ *			sleep, and should take a table the caller set aside
+ *			before the lock (one per level below the root at
+ *			most, sizes from khn_shadow_table_bytes())
  * @free_table:		free a table from zalloc_table
  * @virt_to_phys:	real address of a table (what a directory stores)
  * @phys_to_virt:	inverse of virt_to_phys
@@ -67,11 +73,11 @@
  *			(ptesync on POWER; a compiler barrier in tests)
  *
  * Called under the caller's lock (see the locking rule): none may sleep,
- * except zalloc_table when told it may.  The callbacks take no context:
- * one set of ops serves every tree.
+ * except zalloc_table when told it may.  One set of ops serves every
+ * tree; zalloc_table gets the tree's context.
  */
 struct khn_mm_ops {
-	void *(*zalloc_table)(size_t size, bool may_sleep);
+	void *(*zalloc_table)(void *ctx, size_t size, bool may_sleep);
 	void (*free_table)(void *table, size_t size);
 	u64 (*virt_to_phys)(void *va);
 	void *(*phys_to_virt)(u64 pa);
@@ -122,6 +128,7 @@ typedef void (*khn_unmapped_fn)(void *arg, u64 addr, u64 pte,
 /**
  * struct khn_shadow - one L2's shadow tree
  * @mm:		L0 memory ops
+ * @mm_ctx:	for @mm->zalloc_table
  * @tlb:	invalidation ops
  * @lpid:	the shadow LPID the hardware uses for this tree
  * @geom:	tree shape
@@ -133,6 +140,7 @@ typedef void (*khn_unmapped_fn)(void *arg, u64 addr, u64 pte,
  */
 struct khn_shadow {
 	const struct khn_mm_ops *mm;
+	void *mm_ctx;
 	const struct khn_tlb_ops *tlb;
 	u32 lpid;
 	enum khn_geom geom;
@@ -157,7 +165,10 @@ typedef int (*khn_leaf_fn)(void *arg, u64 addr, u64 pte, unsigned int shift,
 			   u64 origin);
 
 int khn_shadow_init(struct khn_shadow *sh, const struct khn_mm_ops *mm,
-		    const struct khn_tlb_ops *tlb, u32 lpid, enum khn_geom geom);
+		    void *mm_ctx, const struct khn_tlb_ops *tlb, u32 lpid,
+		    enum khn_geom geom);
+size_t khn_shadow_table_bytes(const struct khn_shadow *sh,
+			      unsigned int level);
 void khn_shadow_destroy(struct khn_shadow *sh);
 u64 khn_shadow_pate0(const struct khn_shadow *sh);
 unsigned int khn_shadow_fit_shift(const struct khn_shadow *sh,

@@ -29,6 +29,7 @@ enum khn_stat {
 	KHN_STAT_FAULT_REFLECTED,	/* HDSI/HISI handed to L1 */
 	KHN_STAT_FAULT_RETRY,		/* raced or transient: L2 retries */
 	KHN_STAT_FAULT_MMIO,		/* L2 access to L1 MMIO emulated by L0 */
+	KHN_STAT_FAULT_NOMEM,		/* no memory for the shadow: H_NO_MEM */
 	KHN_STAT_MMIO_LOAD_RESTART,	/* ... a load: L1 restarts its hcall */
 	KHN_STAT_L0_RC_SET,		/* R/C set in L0's PTE for L1, in place */
 	KHN_STAT_TLB_INVALIDATE,	/* H_TLB_INVALIDATE calls */

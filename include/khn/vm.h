@@ -7,9 +7,13 @@
  * khn/stats.h); the arch-neutral pieces they assemble live in
  * include/khn/{guests,shadow,l1walk,nrmap,tlbinv}.h.
  *
- * Locking, outermost first:
+ * Locking, outermost first (the one statement of the order; functions
+ * that need a lock assert it with lockdep):
+ *   khn_vm.ptcr_lock (mutex)	a change of L1's PTCR and the drop of every
+ *				L2 it causes; may sleep under it
  *   khn_l2.lock (mutex)	serialises faults, PATE refreshes, tlbies and
- *				copies of one L2; may sleep under it
+ *				copies of one L2, and its @tables; may sleep
+ *				under it (tables are set aside here)
  *   kvm->mmu_lock (spinlock)	every change to a shadow tree and to the
  *				VM's nested rmap, and @by_shadow writes
  *   guests table xa_lock	membership of the nested-guest table only
@@ -71,6 +75,8 @@ struct khn_vm {
  * @sh:		the shadow partition-scoped tree (hardware walks it)
  * @pate:	L1's partition table entry for this L2, when @pate_ok
  * @pate_ok:	@pate was read and is valid
+ * @tables:	shadow tables set aside before kvm->mmu_lock, one per level
+ *		below the root (or NULL); under @lock (mmu.c)
  */
 struct khn_l2 {
 	struct kvm_nested_guest kng;
@@ -81,6 +87,7 @@ struct khn_l2 {
 	struct khn_shadow sh;
 	struct khn_pate pate;
 	bool pate_ok;
+	void *tables[KHN_SHADOW_LEVELS - 1];
 };
 
 static inline struct khn_l2 *khn_l2_of_vcpu(struct kvm_vcpu *vcpu)

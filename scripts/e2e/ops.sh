@@ -357,7 +357,7 @@ ops_main() {
 		wait "$poll" 2>/dev/null
 		cat "$VMSTATS.d"/vm-* 2>/dev/null | sed 's/^/E2E-VMSTAT /'
 		# every VM of the scenario, gone or not: L1 is never refused
-		fact "vms=$(find "$VMSTATS.d" -name 'vm-*' | grep -c .) enter=$(vmsum enter) enter_refused=$(vmsum enter_refused) set_ptcr_user=$(vmsum set_ptcr_user) guests_created=$(vmsum guests_created) rmap_unmap=$(vmsum rmap_unmap)"
+		fact "vms=$(find "$VMSTATS.d" -name 'vm-*' | grep -c .) enter=$(vmsum enter) enter_refused=$(vmsum enter_refused) set_ptcr_user=$(vmsum set_ptcr_user) guests_created=$(vmsum guests_created) rmap_unmap=$(vmsum rmap_unmap) fault_nomem=$(vmsum fault_nomem)"
 		[ "$(vmsum enter_refused)" = 0 ] || bad "H_ENTER_NESTED refused $(vmsum enter_refused) times"
 		# no VM, no audit (a skipped scenario); a VM that lived must
 		# have been audited, without a violation

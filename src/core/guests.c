@@ -196,42 +196,14 @@ void khn_guest_put(struct khn_guest *gp)
 EXPORT_SYMBOL_IF_KUNIT(khn_guest_put);
 
 /**
- * khn_guest_remove() - unlink the guest L1 calls @l1_lpid
- * @g:		the table
- * @l1_lpid:	L1's LPID for the guest
- *
- * The guest is marked dead and the table's reference dropped; whoever
- * still holds it keeps using it until their put.  A later
- * khn_guest_get() of @l1_lpid creates a new guest.
- *
- * Return: 0, -EINVAL for an LPID not below %KHN_GUESTS_MAX, or -ENOENT.
- */
-int khn_guest_remove(struct khn_guests *g, unsigned long l1_lpid)
-{
-	struct khn_guest *gp;
-
-	if (l1_lpid >= KHN_GUESTS_MAX)
-		return -EINVAL;
-
-	xa_lock(&g->xa);
-	gp = __xa_erase(&g->xa, l1_lpid);
-	if (gp)
-		WRITE_ONCE(gp->dead, true);
-	xa_unlock(&g->xa);
-	if (!gp)
-		return -ENOENT;
-	khn_guest_put(gp);
-	return 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(khn_guest_remove);
-
-/**
  * khn_guest_unlink() - unlink one guest, if it is still the table's
  * @g:		the table
  * @gp:		the guest; the caller holds a reference
  *
- * As khn_guest_remove(), but for this guest only: if its LPID was
- * removed and created again meanwhile, the new guest stays.
+ * The guest is marked dead and the table's reference dropped; whoever
+ * still holds it keeps using it until their put, and a later
+ * khn_guest_get() of its LPID creates a new guest.  Only this guest: if
+ * its LPID was unlinked and created again meanwhile, the new guest stays.
  *
  * Return: 0, or -ENOENT if @gp is no longer in the table.
  */

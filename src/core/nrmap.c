@@ -135,7 +135,7 @@ static struct nrmap_node *node_new(struct khn_nrmap *rm,
 	node->nr = nr;
 	node->cap = cap;
 	memcpy(node->ent, ents, nr * sizeof(*ents));
-	rm->bytes += node_size(cap);
+	rm->bytes += khn_nrmap_node_bytes(want);
 	return node;
 }
 

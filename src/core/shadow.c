@@ -503,7 +503,8 @@ static void map_break(struct khn_shadow *sh, const struct sh_visit *v)
 static int map_new_table(struct khn_shadow *sh, const struct sh_visit *v)
 {
 	unsigned int level = v->level + 1;
-	__be64 *table = sh->mm->zalloc_table(table_alloc_bytes(sh_geom(sh),
+	__be64 *table = sh->mm->zalloc_table(sh->mm_ctx,
+					     table_alloc_bytes(sh_geom(sh),
 							       level), false);
 
 	if (!table)
@@ -565,24 +566,29 @@ static int leaf_level(const struct khn_shadow *sh, unsigned int shift)
  * khn_shadow_init() - create an empty shadow tree
  * @sh:		the tree to initialise
  * @mm:		L0 memory for its tables
+ * @mm_ctx:	passed to @mm->zalloc_table
  * @tlb:	invalidation for its shadow LPID
  * @lpid:	the shadow LPID
  * @geom:	its shape
  *
- * Allocates the root (2^13 entries, 64 KiB).
+ * Allocates the root (2^13 entries, 64 KiB), telling zalloc_table it may
+ * sleep.
  *
  * Return: 0, -EINVAL for a missing ops struct or an unknown geometry,
  * -ENOMEM.
  */
 int khn_shadow_init(struct khn_shadow *sh, const struct khn_mm_ops *mm,
-		    const struct khn_tlb_ops *tlb, u32 lpid, enum khn_geom geom)
+		    void *mm_ctx, const struct khn_tlb_ops *tlb, u32 lpid,
+		    enum khn_geom geom)
 {
 	if (!mm || !tlb || (unsigned int)geom >= ARRAY_SIZE(sh_geoms))
 		return -EINVAL;
 	*sh = (struct khn_shadow) {
-		.mm = mm, .tlb = tlb, .lpid = lpid, .geom = geom,
+		.mm = mm, .mm_ctx = mm_ctx, .tlb = tlb, .lpid = lpid,
+		.geom = geom,
 	};
-	sh->root = mm->zalloc_table(table_alloc_bytes(sh_geom(sh), 0), true);
+	sh->root = mm->zalloc_table(mm_ctx, table_alloc_bytes(sh_geom(sh), 0),
+				    true);
 	if (!sh->root)
 		return -ENOMEM;
 	sh->nr_tables = 1;
@@ -590,6 +596,23 @@ int khn_shadow_init(struct khn_shadow *sh, const struct khn_mm_ops *mm,
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(khn_shadow_init);
+
+/**
+ * khn_shadow_table_bytes() - what zalloc_table is asked for at a level
+ * @sh:		the tree
+ * @level:	1 to %KHN_SHADOW_LEVELS - 1 (below the root); 0, the root
+ *
+ * A caller that sets tables aside before its lock needs, for one
+ * khn_shadow_map(), at most one table of each level below the root.
+ *
+ * Return: bytes, or 0 for a level the tree does not have.
+ */
+size_t khn_shadow_table_bytes(const struct khn_shadow *sh,
+			      unsigned int level)
+{
+	return level < SH_LEVELS ? table_alloc_bytes(sh_geom(sh), level) : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_shadow_table_bytes);
 
 /**
  * khn_shadow_destroy() - free a whole shadow tree

@@ -94,7 +94,7 @@
 
 /* ---- L0 memory and TLB as the module would have them, minus tlbie ---- */
 
-static void *bench_zalloc_table(size_t size, bool may_sleep)
+static void *bench_zalloc_table(void *ctx, size_t size, bool may_sleep)
 {
 	/* kmalloc aligns a power-of-two size to itself */
 	return kzalloc(size, GFP_ATOMIC);
@@ -363,7 +363,7 @@ static int bench_rmap(struct bench_run *run, struct bench_l2 *b,
 
 static void bench_run_begin(struct kunit *test, struct bench_run *run)
 {
-	KUNIT_ASSERT_EQ(test, khn_shadow_init(&run->sh, &bench_mm_ops,
+	KUNIT_ASSERT_EQ(test, khn_shadow_init(&run->sh, &bench_mm_ops, NULL,
 					      &bench_tlb_ops, KHN_BENCH_SH_LPID,
 					      KHN_GEOM_4K), 0);
 	khn_nrmap_init(&run->rm);
@@ -837,7 +837,7 @@ static void bench_invalidate(struct kunit *test)
 		KHN_BENCH_ROUNDS);
 	pr_info("khn-bench: %8s %14s %17s %12s\n", "pages",
 		"rpt-range ns/p", "rmap-driven ns/p", "rmap B/page");
-	KUNIT_ASSERT_EQ(test, khn_shadow_init(&sh, &bench_mm_ops,
+	KUNIT_ASSERT_EQ(test, khn_shadow_init(&sh, &bench_mm_ops, NULL,
 					      &bench_tlb_ops, KHN_BENCH_SH_LPID,
 					      KHN_GEOM_4K), 0);
 	for (s = 0; s < ARRAY_SIZE(sizes); s++) {

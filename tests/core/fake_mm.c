@@ -64,7 +64,7 @@ static void log_locked(enum khn_fake_ev ev, u32 lpid, u64 addr,
  * (Documentation/core-api/memory-allocation.rst), which is what a radix
  * table needs; an exact-size object also lets KASAN catch an overrun.
  */
-static void *fake_zalloc_table(size_t size, bool may_sleep)
+static void *fake_zalloc_table(void *ctx, size_t size, bool may_sleep)
 {
 	unsigned long flags;
 	bool fail = false;
@@ -90,6 +90,7 @@ static void *fake_zalloc_table(size_t size, bool may_sleep)
 
 	spin_lock_irqsave(&khn_fake_lock, flags);
 	khn_fake.stats.allocs++;
+	khn_fake.stats.last_ctx = ctx;
 	khn_fake.stats.live++;
 	khn_fake.stats.bytes_live += size;
 	log_event(KHN_FAKE_ALLOC, 0, virt_to_phys(table), 0, size);

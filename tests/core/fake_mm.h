@@ -10,8 +10,8 @@
  *  - khn_fake_tree_count(): an independent walk of a shadow tree that
  *    recounts its tables and leaves and checks their format.
  *
- * The khn_mm_ops callbacks take no context, so the fake memory is ONE
- * global state shared by every tree that uses khn_fake_mm_ops: a suite
+ * The fake memory is ONE global state shared by every tree that uses
+ * khn_fake_mm_ops (it records, but does not use, each tree's context): a suite
  * calls khn_fake_mm_reset() in its init and checks khn_fake_mm_live() is 0
  * once its trees are destroyed.  The global state and the log are
  * protected by an internal spinlock (callable under any lock, never
@@ -71,11 +71,13 @@ struct khn_fake_event {
  * @failed:	allocations failed by injection
  * @live:	tables allocated and not freed
  * @bytes_live:	their bytes
+ * @last_ctx:	the tree context the last allocation was made for
  */
 struct khn_fake_mm_stats {
 	unsigned long allocs;
 	unsigned long frees;
 	unsigned long failed;
+	void *last_ctx;
 	unsigned long live;
 	size_t bytes_live;
 };

@@ -47,6 +47,19 @@ struct fake_lpids {
 	struct khn_guests *g;
 };
 
+/* Unlink the guest of an LPID, as the module does: a reference, then unlink */
+static int remove_lpid(struct khn_guests *g, unsigned long l1_lpid)
+{
+	struct khn_guest *gp = khn_guest_get(g, l1_lpid, false);
+	int err;
+
+	if (IS_ERR(gp))
+		return PTR_ERR(gp);
+	err = khn_guest_unlink(g, gp);
+	khn_guest_put(gp);
+	return err;
+}
+
 static int fake_alloc_lpid(void *ctx)
 {
 	struct fake_lpids *f = ctx;
@@ -183,7 +196,7 @@ static void get_without_create_finds_nothing(struct kunit *test)
 
 	KUNIT_EXPECT_PTR_EQ(test, khn_guest_get(&c->g, 0, false),
 			    ERR_PTR(-ENOENT));
-	KUNIT_EXPECT_EQ(test, khn_guest_remove(&c->g, 0), -ENOENT);
+	KUNIT_EXPECT_EQ(test, remove_lpid(&c->g, 0), -ENOENT);
 	KUNIT_EXPECT_EQ(test, atomic_read(&c->f.allocs), 0);
 	KUNIT_EXPECT_EQ(test, khn_guests_count(&c->g), 0);
 }
@@ -203,7 +216,7 @@ static void lpids_past_4095_are_refused_before_use(struct kunit *test)
 				    ERR_PTR(-EINVAL));
 		KUNIT_EXPECT_PTR_EQ(test, khn_guest_get(&c->g, bad[i], false),
 				    ERR_PTR(-EINVAL));
-		KUNIT_EXPECT_EQ(test, khn_guest_remove(&c->g, bad[i]),
+		KUNIT_EXPECT_EQ(test, remove_lpid(&c->g, bad[i]),
 				-EINVAL);
 	}
 	KUNIT_EXPECT_EQ(test, atomic_read(&c->f.allocs), 0);
@@ -252,7 +265,7 @@ static void limit_refuses_a_new_guest_before_taking_an_lpid(struct kunit *test)
 	khn_guest_put(gp);
 
 	/* Unlinked but referenced: its LPID is still taken */
-	KUNIT_EXPECT_EQ(test, khn_guest_remove(&c->g, 20), 0);
+	KUNIT_EXPECT_EQ(test, remove_lpid(&c->g, 20), 0);
 	KUNIT_EXPECT_PTR_EQ(test, khn_guest_get(&c->g, 30, true),
 			    ERR_PTR(-ENOSPC));
 	khn_guest_put(b);
@@ -316,7 +329,7 @@ static void last_put_returns_shadow_lpid_and_payload(struct kunit *test)
 		khn_guest_put(gp);
 	}
 	KUNIT_EXPECT_EQ(test, atomic_read(&c->f.live), 16);
-	KUNIT_EXPECT_EQ(test, khn_guest_remove(&c->g, 200), 0);
+	KUNIT_EXPECT_EQ(test, remove_lpid(&c->g, 200), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&c->f.live), 15);
 	KUNIT_EXPECT_EQ(test, atomic_read(&c->f.releases), 1);
 	KUNIT_EXPECT_EQ(test, khn_guests_remove_all(&c->g, NULL, NULL), 15);
@@ -374,7 +387,7 @@ static void racing_creators_share_one_guest(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, payload_ok(gp));
 	khn_guest_put(gp);
 	khn_guest_put(c->f.racer);
-	KUNIT_EXPECT_EQ(test, khn_guest_remove(&c->g, 8), 0);
+	KUNIT_EXPECT_EQ(test, remove_lpid(&c->g, 8), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&c->f.live), 0);
 }
 
@@ -385,11 +398,11 @@ static void removed_guest_lives_until_last_put(struct kunit *test)
 
 	old = khn_guest_get(&c->g, 3, true);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(old));
-	KUNIT_EXPECT_EQ(test, khn_guest_remove(&c->g, 3), 0);
+	KUNIT_EXPECT_EQ(test, remove_lpid(&c->g, 3), 0);
 	KUNIT_EXPECT_TRUE(test, khn_guest_dead(old));
 	KUNIT_EXPECT_TRUE(test, payload_ok(old));
 	KUNIT_EXPECT_EQ(test, atomic_read(&c->f.releases), 0);
-	KUNIT_EXPECT_EQ(test, khn_guest_remove(&c->g, 3), -ENOENT);
+	KUNIT_EXPECT_EQ(test, remove_lpid(&c->g, 3), -ENOENT);
 	KUNIT_EXPECT_PTR_EQ(test, khn_guest_get(&c->g, 3, false),
 			    ERR_PTR(-ENOENT));
 
@@ -481,7 +494,7 @@ static void reenter_table(struct khn_guest *gp, void *arg)
 		r->created++;
 		khn_guest_put(other);
 	}
-	khn_guest_remove(r->g, gp->l1_lpid);
+	remove_lpid(r->g, gp->l1_lpid);
 }
 
 static void remove_all_callback_may_use_the_table(struct kunit *test)
@@ -571,7 +584,7 @@ static int stress_thread_fn(void *data)
 				held[i] = NULL;
 			}
 		} else if (op < 15) {
-			khn_guest_remove(t->g, lpid);
+			remove_lpid(t->g, lpid);
 		} else {
 			t->unlinked += khn_guests_remove_all(t->g,
 							     stress_check, t);
@@ -634,7 +647,7 @@ static void unlink_removes_only_that_guest(struct kunit *test)
 
 	a = khn_guest_get(&c->g, 5, true);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(a));
-	KUNIT_EXPECT_EQ(test, khn_guest_remove(&c->g, 5), 0);
+	KUNIT_EXPECT_EQ(test, remove_lpid(&c->g, 5), 0);
 	b = khn_guest_get(&c->g, 5, true);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(b));
 	KUNIT_EXPECT_PTR_NE(test, a, b);

@@ -122,8 +122,8 @@ static int rmap_test_init(struct kunit *test)
 	khn_nrmap_init(&fx->rm);
 	fx->l0_shift = KHN_SHIFT_2M;
 	fx->l0_flags = KHN_RPTE_RW | KHN_RPTE_C | KHN_RPTE_EXEC;
-	if (khn_shadow_init(&fx->sh, &khn_fake_mm_ops, &fx->tlb.ops, RT_LPID,
-			    KHN_GEOM_4K))
+	if (khn_shadow_init(&fx->sh, &khn_fake_mm_ops, NULL, &fx->tlb.ops,
+			    RT_LPID, KHN_GEOM_4K))
 		return -ENOMEM;
 	khn_shadow_set_notify(&fx->sh, rt_leaf_gone, fx);
 	test->priv = fx;

@@ -279,7 +279,7 @@ static void concurrent_ops_under_one_lock_keep_invariants(struct kunit *test)
 	khn_nrmap_init(&st->rm);
 	for (i = 0; i < STRESS_TREES; i++) {
 		khn_fake_tlb_init(&st->tlb[i]);
-		KUNIT_ASSERT_EQ(test, khn_shadow_init(&st->sh[i], &khn_fake_mm_ops,
+		KUNIT_ASSERT_EQ(test, khn_shadow_init(&st->sh[i], &khn_fake_mm_ops, NULL,
 						      &st->tlb[i].ops, i,
 						      i ? KHN_GEOM_64K : KHN_GEOM_4K),
 				0);

@@ -66,7 +66,7 @@ static struct khn_shadow *fx_tree(struct kunit *test, enum khn_geom geom)
 {
 	struct shadow_fx *fx = test->priv;
 
-	KUNIT_ASSERT_EQ(test, khn_shadow_init(&fx->sh, &khn_fake_mm_ops,
+	KUNIT_ASSERT_EQ(test, khn_shadow_init(&fx->sh, &khn_fake_mm_ops, fx,
 					      &fx->tlb.ops, TEST_LPID, geom), 0);
 	khn_fake_tlb_init(&fx->tlb);
 	fx->tlb.priv = fx;
@@ -160,20 +160,52 @@ static void init_allocates_root_and_pate0_describes_it(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fx->tlb.nr_lpid, 1UL);
 }
 
+/*
+ * What a caller sets aside before its lock: one table per level below the
+ * root, of khn_shadow_table_bytes(); a first leaf takes exactly those, and
+ * every allocation gets the tree's context.
+ */
+static void table_bytes_match_what_a_first_leaf_takes(struct kunit *test)
+{
+	struct shadow_fx *fx = test->priv;
+	enum khn_geom geom = *(const enum khn_geom *)test->param_value;
+	struct khn_shadow *sh = fx_tree(test, geom);
+	unsigned int shift = geom == KHN_GEOM_4K ? 12 : 16;
+	size_t below = 0, want3 = geom == KHN_GEOM_4K ? SZ_8K : 512;
+	struct khn_fake_mm_stats st;
+	unsigned int level;
+
+	KUNIT_EXPECT_EQ(test, khn_shadow_table_bytes(sh, 0), (size_t)SZ_64K);
+	KUNIT_EXPECT_EQ(test, khn_shadow_table_bytes(sh, 1), (size_t)SZ_8K);
+	KUNIT_EXPECT_EQ(test, khn_shadow_table_bytes(sh, 2), (size_t)SZ_8K);
+	KUNIT_EXPECT_EQ(test, khn_shadow_table_bytes(sh, 3), want3);
+	KUNIT_EXPECT_EQ(test, khn_shadow_table_bytes(sh, KHN_SHADOW_LEVELS),
+			(size_t)0);
+	for (level = 1; level < KHN_SHADOW_LEVELS; level++)
+		below += khn_shadow_table_bytes(sh, level);
+
+	KUNIT_ASSERT_EQ(test, khn_shadow_map(sh, SZ_1G + SZ_2M, SZ_4G, shift,
+					     RW_ATTRS, 0), 0);
+	khn_fake_mm_get_stats(&st);
+	KUNIT_EXPECT_EQ(test, st.live, (unsigned long)KHN_SHADOW_LEVELS);
+	KUNIT_EXPECT_EQ(test, st.bytes_live, SZ_64K + below);
+	KUNIT_EXPECT_PTR_EQ(test, st.last_ctx, (void *)fx);
+}
+
 static void init_rejects_bad_geometry_and_survives_enomem(struct kunit *test)
 {
 	struct shadow_fx *fx = test->priv;
 	struct khn_fake_mm_stats st;
 
-	KUNIT_EXPECT_EQ(test, khn_shadow_init(&fx->sh, &khn_fake_mm_ops,
+	KUNIT_EXPECT_EQ(test, khn_shadow_init(&fx->sh, &khn_fake_mm_ops, NULL,
 					      &fx->tlb.ops, 1, (enum khn_geom)2),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, khn_shadow_init(&fx->sh, NULL, &fx->tlb.ops, 1,
-					      KHN_GEOM_4K), -EINVAL);
-	KUNIT_EXPECT_EQ(test, khn_shadow_init(&fx->sh, &khn_fake_mm_ops, NULL,
+	KUNIT_EXPECT_EQ(test, khn_shadow_init(&fx->sh, NULL, NULL, &fx->tlb.ops,
 					      1, KHN_GEOM_4K), -EINVAL);
+	KUNIT_EXPECT_EQ(test, khn_shadow_init(&fx->sh, &khn_fake_mm_ops, NULL,
+					      NULL, 1, KHN_GEOM_4K), -EINVAL);
 	khn_fake_mm_fail_nth(1);
-	KUNIT_EXPECT_EQ(test, khn_shadow_init(&fx->sh, &khn_fake_mm_ops,
+	KUNIT_EXPECT_EQ(test, khn_shadow_init(&fx->sh, &khn_fake_mm_ops, NULL,
 					      &fx->tlb.ops, 1, KHN_GEOM_4K),
 			-ENOMEM);
 	KUNIT_EXPECT_NULL(test, fx->sh.root);
@@ -1099,6 +1131,7 @@ static void combine_attrs_takes_what_both_levels_allow(struct kunit *test)
 static struct kunit_case shadow_test_cases[] = {
 	KUNIT_CASE_PARAM(init_allocates_root_and_pate0_describes_it,
 			 geom_gen_params),
+	KUNIT_CASE_PARAM(table_bytes_match_what_a_first_leaf_takes, geom_gen_params),
 	KUNIT_CASE(init_rejects_bad_geometry_and_survives_enomem),
 	KUNIT_CASE_PARAM(fit_shift_gives_largest_leaf_not_above,
 			 fit_gen_params),

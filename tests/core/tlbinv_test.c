@@ -568,7 +568,7 @@ static int apply_test_init(struct kunit *test)
 	khn_fake_mm_reset();
 	for (i = 0; i < 2; i++) {
 		khn_fake_tlb_init(&fx->tlb[i]);
-		if (khn_shadow_init(&fx->sh[i], &khn_fake_mm_ops,
+		if (khn_shadow_init(&fx->sh[i], &khn_fake_mm_ops, NULL,
 				    &fx->tlb[i].ops, i ? SH2_LPID : SH_LPID,
 				    KHN_GEOM_4K))
 			return -ENOMEM;
@@ -853,7 +853,7 @@ static void apply_rpt_range_drops_range_only(struct kunit *test)
 
 	/* a 64K-geometry tree for this one */
 	khn_shadow_destroy(sh);
-	KUNIT_ASSERT_EQ(test, khn_shadow_init(sh, &khn_fake_mm_ops,
+	KUNIT_ASSERT_EQ(test, khn_shadow_init(sh, &khn_fake_mm_ops, NULL,
 					      &fx->tlb[0].ops, SH_LPID,
 					      KHN_GEOM_64K), 0);
 	fx_map(test, 0, at, ARRAY_SIZE(at), KHN_SHIFT_64K);

@@ -38,6 +38,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 
 #include "harness.h"
 
@@ -199,6 +200,75 @@ static void t_enter_bad(struct vm *vm, u64 nr_cpus)
 	l2_default(&s, KHN_HV_GUEST_STATE_V2, L2_OFF(l2_rw));
 	s.regs.msr |= MSR_TS_T;
 	expect_enter_rc(vm, "L2 MSR[TS] transactional, L1 not suspended", &s, KHN_H_BAD_MODE);
+	group_end();
+}
+
+#define TRACEFS		"/sys/kernel/tracing/"
+#define REFUSED_EVENT	TRACEFS "events/kvm_hv_nested/khn_enter_refused/enable"
+
+static bool write_str(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	close(fd);
+	return ok;
+}
+
+/* The trace buffer's text; NULL when it cannot be read */
+static char *trace_text(void)
+{
+	static char buf[16384];
+	int fd = open(TRACEFS "trace", O_RDONLY);
+	ssize_t n, len = 0;
+
+	if (fd < 0)
+		return NULL;
+	while (len < (ssize_t)sizeof(buf) - 1 &&
+	       (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	buf[len] = 0;
+	return buf;
+}
+
+/*
+ * Every refused H_ENTER_NESTED names what refused it in the trace event
+ * kvm_hv_nested:khn_enter_refused: the step, or the sanitise rule with
+ * its check as written in src/core/sanitise.c (nVMX's CC() idea).
+ */
+static void t_enter_refused_trace(struct vm *vm, u64 nr_cpus)
+{
+	static const char tm_refused[] =
+		"refused_by l2_tm_state l1_ts != KHN_MSR_TS_S && l2_ts != KHN_MSR_TS_N rc -5";
+	struct l2 s;
+	char *t;
+
+	group_begin("enter-refused-trace");
+	if (access(REFUSED_EVENT, W_OK))
+		mount("nodev", TRACEFS, "tracefs", 0, NULL);
+	if (access(REFUSED_EVENT, W_OK)) {
+		out("#   SKIP: no tracefs event kvm_hv_nested/khn_enter_refused");
+		group_end();
+		return;
+	}
+	check(write_str(TRACEFS "trace", "") && write_str(REFUSED_EVENT, "1"),
+	      "event enabled, buffer cleared: %m");
+	l2_default(&s, KHN_HV_GUEST_STATE_V2, L2_OFF(l2_rw));
+	s.gs.vcpu_token = nr_cpus;
+	expect_enter_rc(vm, "vcpu_token == NR_CPUS", &s, KHN_H_PARAMETER);
+	l2_default(&s, KHN_HV_GUEST_STATE_V2, L2_OFF(l2_rw));
+	s.regs.msr |= MSR_TS_T;
+	expect_enter_rc(vm, "L2 MSR[TS] transactional", &s, KHN_H_BAD_MODE);
+	write_str(REFUSED_EVENT, "0");
+	t = trace_text();
+	check(t && strstr(t, "refused_by vcpu_token  rc -4"),
+	      "the token refusal is traced by name: %.200s", t ? t : "(no trace)");
+	check(t && strstr(t, tm_refused),
+	      "the TM refusal names its rule and check: %.400s", t ? t : "(no trace)");
 	group_end();
 }
 
@@ -709,6 +779,104 @@ static void t_mmio(struct vm *vm, bool in_tree)
 	      vm_stat("mmio_load_restart") == restarts + 2,
 	      "fault_mmio %ld -> %ld, mmio_load_restart %ld -> %ld", before,
 	      vm_stat("fault_mmio"), restarts, vm_stat("mmio_load_restart"));
+	group_end();
+}
+
+#define FAILSLAB	"/sys/kernel/debug/failslab/"
+
+static bool failslab_set(const char *knob, const char *val)
+{
+	char path[128];
+	int fd;
+	bool ok;
+
+	snprintf(path, sizeof(path), FAILSLAB "%s", knob);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return false;
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	close(fd);
+	return ok;
+}
+
+/* Every slab allocation of this thread fails (failslab's task filter) */
+static bool make_it_fail(bool on)
+{
+	int fd = open("/proc/thread-self/make-it-fail", O_WRONLY);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = write(fd, on ? "1" : "0", 1) == 1;
+	close(fd);
+	return ok;
+}
+
+/*
+ * No memory for the shadow.  L0 sets shadow tables aside before its
+ * spinlock and takes rmap entries without sleeping under it; when neither
+ * can be had, H_ENTER_NESTED must answer H_NO_MEM with the L2 left at its
+ * access (counted in fault_nomem), never retry for ever; with memory back
+ * the same state runs on.  An L2 L0 cannot create gets H_NO_MEM too.
+ * failslab fails every slab allocation of this thread, sleeping or not;
+ * the tree is dropped first (RIC=2), so the first fault takes the tables
+ * set aside and the next must allocate.  Needs CONFIG_FAILSLAB (the test
+ * kernel; Debian's has none: skipped).
+ */
+static void t_nomem(struct vm *vm)
+{
+	const u64 val = 0x404e4d454d000001ULL;
+	long before = vm_stat("fault_nomem"), rc;
+	struct l2 s;
+
+	group_begin("l2-nomem");
+	if (access(FAILSLAB "probability", W_OK)) {
+		out("#   SKIP: no failslab (CONFIG_FAILSLAB, debugfs)");
+		group_end();
+		return;
+	}
+	l2_tree(vm);
+	expect_rc(vm, "the L2 runs", l2_call(vm, &s, L2_OFF(l2_store), 0, 1, L2_DATA + 8),
+		  TRAP_SYSCALL);
+	expect_rc(vm, "RIC=2 for the LPID: the shadow tree goes",
+		  HCALL(vm, KHN_H_TLB_INVALIDATE, tlbie_instr(2, 0, 1), L2_LPID, RB_IS(2)),
+		  KHN_H_SUCCESS);
+	if (!check(failslab_set("probability", "100") && failslab_set("interval", "1") &&
+		   failslab_set("times", "-1") && failslab_set("space", "0") &&
+		   failslab_set("verbose", "0") && failslab_set("ignore-gfp-wait", "N") &&
+		   failslab_set("task-filter", "Y"), "failslab set up: %m")) {
+		group_end();
+		return;
+	}
+	l2_default(&s, KHN_HV_GUEST_STATE_V2, L2_OFF(l2_store));
+	s.regs.gpr[5] = val;
+	s.regs.gpr[7] = L2_DATA + 0x10;
+	gs_store(vm, L1_GS, &s.gs);
+	regs_store(vm, L1_REGS, &s.regs);
+	make_it_fail(true);
+	rc = HCALL(vm, KHN_H_ENTER_NESTED, L1_GS, L1_REGS);
+	make_it_fail(false);
+	check(rc == KHN_H_NO_MEM, "H_ENTER_NESTED with no memory: %s, want H_NO_MEM",
+	      rc_name(rc));
+	regs_load(vm, L1_REGS, &s.regs);
+	check(s.regs.nip == L2_CODE + L2_OFF(l2_store),
+	      "the L2 left at its store: nip 0x%llx", s.regs.nip);
+	check(vm_stat("fault_nomem") == before + 1, "fault_nomem %ld -> %ld", before,
+	      vm_stat("fault_nomem"));
+
+	rc = l2_enter_stored(vm, &s);
+	expect_rc(vm, "with memory back the same state runs on", rc, TRAP_SYSCALL);
+	check(host_ld(vm, L1_DATA_A + 0x10) == val, "the store landed: 0x%llx",
+	      host_ld(vm, L1_DATA_A + 0x10));
+
+	/* a new L2 (the table re-registered drops the old) L0 cannot create */
+	expect_rc(vm, "H_SET_PARTITION_TABLE again: every L2 goes",
+		  HCALL(vm, KHN_H_SET_PARTITION_TABLE, L1_PTBL), KHN_H_SUCCESS);
+	make_it_fail(true);
+	rc = HCALL(vm, KHN_H_ENTER_NESTED, L1_GS, L1_REGS);
+	make_it_fail(false);
+	check(rc == KHN_H_NO_MEM, "an L2 L0 cannot create: %s, want H_NO_MEM", rc_name(rc));
+	failslab_set("probability", "0");
 	group_end();
 }
 
@@ -1248,6 +1416,8 @@ static void scenario(u64 nr_cpus)
 		t_before_ptcr(&vm);
 		t_set_ptcr(&vm);
 		t_enter_bad(&vm, nr_cpus);
+		if (!strcmp(mode, "module"))
+			t_enter_refused_trace(&vm, nr_cpus);
 		t_sc_exit(&vm, 2);
 		t_sc_exit(&vm, 1);
 		t_copy(&vm, !strcmp(mode, "baseline"));
@@ -1267,6 +1437,8 @@ static void scenario(u64 nr_cpus)
 		t_dirty_log(&vm, !strcmp(mode, "baseline"));
 		t_soft_dirty_upgrade(&vm);
 		t_mmio(&vm, !strcmp(mode, "baseline"));
+		if (!strcmp(mode, "module"))
+			t_nomem(&vm);
 		t_all_lpid_cleared_entry(&vm, !strcmp(mode, "baseline"));
 		t_copy_bad(&vm);
 		if (!strcmp(mode, "module"))

@@ -23,6 +23,7 @@
 #define KHN_H_PARAMETER		(-4)
 #define KHN_H_BAD_MODE		(-5)
 #define KHN_H_NOT_FOUND		(-7)
+#define KHN_H_NO_MEM		(-9)
 #define KHN_H_NOT_AVAILABLE	3	/* a positive "busy" status, not an error */
 #define KHN_H_P2		(-55)
 #define KHN_H_P3		(-56)
