@@ -141,6 +141,7 @@ const struct khn_mm_ops khn_l0_mm_ops = {
 	.phys_to_virt	= khn_phys_to_virt,
 	.sync		= khn_ptesync,
 };
+EXPORT_SYMBOL_IF_KUNIT(khn_l0_mm_ops);
 
 static void khn_flush_page(void *ctx, u32 lpid, u64 addr, unsigned int shift)
 {
@@ -316,6 +317,7 @@ int khn_l2_refresh_pate(struct khn_l2 *l2)
 	khn_l2_set_ptbl(l2);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(khn_l2_refresh_pate);
 
 /**
  * khn_l2_unmap() - drop an L2's shadow leaves in a range
@@ -812,6 +814,7 @@ void khn_rmap_drop_range(struct khn_vm *vm, u64 gpa, u64 hpa, u64 size)
 	if (n > 0)
 		khn_stat_add(&vm->stats, KHN_STAT_RMAP_UNMAP, n);
 }
+EXPORT_SYMBOL_IF_KUNIT(khn_rmap_drop_range);
 
 /**
  * khn_rmap_rc() - R/C bits changed on L1's mapping of an L1-real range
@@ -832,6 +835,7 @@ void khn_rmap_rc(struct khn_vm *vm, u64 gpa, u64 nbytes, u64 clr, u64 set)
 		return;
 	khn_rmap_rc_l1(&vm->nrmap, start, end, clr, set, &trees);
 }
+EXPORT_SYMBOL_IF_KUNIT(khn_rmap_rc);
 
 /* L0's leaf for an L1-real address; kvm->mmu_lock held. */
 static int khn_audit_l0_leaf(void *ctx, u64 l1_ra, u64 *pte,

@@ -124,6 +124,7 @@ struct dentry *khn_debugfs_root(void)
 {
 	return khn_debugfs_dir;
 }
+EXPORT_SYMBOL_IF_KUNIT(khn_debugfs_root);
 
 /**
  * khn_debugfs_init() - create /sys/kernel/debug/kvm-hv-nested/live

@@ -273,6 +273,7 @@ unsigned int khn_vm_drop_all(struct khn_vm *vm)
 {
 	return khn_guests_remove_all(&vm->guests, NULL, NULL);
 }
+EXPORT_SYMBOL_IF_KUNIT(khn_vm_drop_all);
 
 /**
  * khn_vm_set_ptcr() - L1's partition table register changes
@@ -292,6 +293,7 @@ void khn_vm_set_ptcr(struct khn_vm *vm, u64 ptcr)
 	khn_vm_drop_all(vm);
 	mutex_unlock(&vm->ptcr_lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(khn_vm_set_ptcr);
 
 /**
  * khn_l2_get() - a referenced nested guest by L1's LPID
