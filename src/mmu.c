@@ -293,8 +293,9 @@ EXPORT_SYMBOL_IF_KUNIT(khn_vm_ptcr);
  * khn_l2_refresh_pate() - re-read L1's partition table entry for an L2
  * @l2:		the guest; its @lock held
  *
- * Return: 0, or the khn_pate_read() error (the L2 then has no valid
- * entry, and faults are reflected to L1 until one is registered).
+ * Return: 0, -ENOENT when L1 has no partition table, or the
+ * khn_pate_read() error (the L2 then has no valid entry, and faults are
+ * reflected to L1 until one is registered).
  */
 int khn_l2_refresh_pate(struct khn_l2 *l2)
 {
@@ -302,12 +303,23 @@ int khn_l2_refresh_pate(struct khn_l2 *l2)
 	struct khn_l1_mem mem;
 	struct khn_pate pate;
 	int idx, err;
+	u64 ptcr;
 
 	lockdep_assert_held(&l2->lock);
-	khn_l1_mem_init(&mem, vm->kvm);
-	idx = srcu_read_lock(&vm->kvm->srcu);
-	err = khn_pate_read(&mem, khn_vm_ptcr(vm), l2->kng.l1_lpid, &pate);
-	srcu_read_unlock(&vm->kvm->srcu, idx);
+	ptcr = khn_vm_ptcr(vm);
+	if (!ptcr) {
+		/*
+		 * No table (L1 reset it while this L2 still ran): no entry.
+		 * The walker would take 0 for a table at L1-real 0.
+		 */
+		memset(&pate, 0, sizeof(pate));
+		err = -ENOENT;
+	} else {
+		khn_l1_mem_init(&mem, vm->kvm);
+		idx = srcu_read_lock(&vm->kvm->srcu);
+		err = khn_pate_read(&mem, ptcr, l2->kng.l1_lpid, &pate);
+		srcu_read_unlock(&vm->kvm->srcu, idx);
+	}
 
 	WRITE_ONCE(l2->pate_ok, !err);
 	if (!err)

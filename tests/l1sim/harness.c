@@ -293,10 +293,17 @@ int vcpu_run(struct vm *vm, int timeout_s)
 	struct itimerval off = { 0 };
 	int r, err;
 
+	if (vm->fail_fd > 0 && pwrite(vm->fail_fd, "1", 1, 0) != 1) {
+		snprintf(vm->why, sizeof(vm->why), "make-it-fail: %m");
+		return -1;
+	}
 	__atomic_store_n(&alarm_fired, 0, __ATOMIC_SEQ_CST);
 	setitimer(ITIMER_REAL, &it, NULL);
 	r = kvm_run_checked(vm->vcpu_fd);
 	err = errno;
+	/* a pre-opened fd: turning it off allocates nothing */
+	if (vm->fail_fd > 0 && pwrite(vm->fail_fd, "0", 1, 0) != 1)
+		vm->broken = true;
 	setitimer(ITIMER_REAL, &off, NULL);
 	if (r < 0) {
 		if (err == EINTR && __atomic_load_n(&alarm_fired, __ATOMIC_SEQ_CST)) {

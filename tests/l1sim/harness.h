@@ -197,6 +197,12 @@ struct vm {
 	bool mmio_write;
 	u32 mmio_len;
 	u64 mmio_addr, mmio_data, mmio_load;
+	/*
+	 * When > 0: an open /proc/thread-self/make-it-fail, set to 1 for
+	 * each KVM_RUN alone (failslab with its task filter), so that only
+	 * what the kernel allocates inside the run fails.
+	 */
+	int fail_fd;
 };
 
 /* Timebase frequency (from /proc/cpuinfo); KVM_RUN timeouts; re-entries. */

@@ -799,19 +799,6 @@ static bool failslab_set(const char *knob, const char *val)
 	return ok;
 }
 
-/* Every slab allocation of this thread fails (failslab's task filter) */
-static bool make_it_fail(bool on)
-{
-	int fd = open("/proc/thread-self/make-it-fail", O_WRONLY);
-	bool ok;
-
-	if (fd < 0)
-		return false;
-	ok = write(fd, on ? "1" : "0", 1) == 1;
-	close(fd);
-	return ok;
-}
-
 /*
  * No memory for the shadow.  L0 sets shadow tables aside before its
  * spinlock and takes rmap entries without sleeping under it; when neither
@@ -820,8 +807,9 @@ static bool make_it_fail(bool on)
  * the same state runs on.  An L2 L0 cannot create gets H_NO_MEM too.
  * failslab fails every slab allocation of this thread, sleeping or not;
  * the tree is dropped first (RIC=2), so the first fault takes the tables
- * set aside and the next must allocate.  Needs CONFIG_FAILSLAB (the test
- * kernel; Debian's has none: skipped).
+ * set aside and the next must allocate.  Only the KVM_RUN of the
+ * hypercall runs with failures on (vm->fail_fd).  Needs CONFIG_FAILSLAB
+ * (the test kernel; Debian's has none: skipped).
  */
 static void t_nomem(struct vm *vm)
 {
@@ -841,10 +829,18 @@ static void t_nomem(struct vm *vm)
 	expect_rc(vm, "RIC=2 for the LPID: the shadow tree goes",
 		  HCALL(vm, KHN_H_TLB_INVALIDATE, tlbie_instr(2, 0, 1), L2_LPID, RB_IS(2)),
 		  KHN_H_SUCCESS);
-	if (!check(failslab_set("probability", "100") && failslab_set("interval", "1") &&
-		   failslab_set("times", "-1") && failslab_set("space", "0") &&
-		   failslab_set("verbose", "0") && failslab_set("ignore-gfp-wait", "N") &&
-		   failslab_set("task-filter", "Y"), "failslab set up: %m")) {
+	/* the task filter first: until it is on, probability hits everyone */
+	if (!check(failslab_set("task-filter", "Y") && failslab_set("ignore-gfp-wait", "N") &&
+		   failslab_set("verbose", "0") && failslab_set("space", "0") &&
+		   failslab_set("interval", "1") && failslab_set("times", "-1") &&
+		   failslab_set("probability", "100"), "failslab set up: %m")) {
+		failslab_set("probability", "0");
+		group_end();
+		return;
+	}
+	vm->fail_fd = open("/proc/thread-self/make-it-fail", O_WRONLY);
+	if (!check(vm->fail_fd > 0, "make-it-fail: %m")) {
+		failslab_set("probability", "0");
 		group_end();
 		return;
 	}
@@ -853,9 +849,9 @@ static void t_nomem(struct vm *vm)
 	s.regs.gpr[7] = L2_DATA + 0x10;
 	gs_store(vm, L1_GS, &s.gs);
 	regs_store(vm, L1_REGS, &s.regs);
-	make_it_fail(true);
 	rc = HCALL(vm, KHN_H_ENTER_NESTED, L1_GS, L1_REGS);
-	make_it_fail(false);
+	close(vm->fail_fd);
+	vm->fail_fd = 0;
 	check(rc == KHN_H_NO_MEM, "H_ENTER_NESTED with no memory: %s, want H_NO_MEM",
 	      rc_name(rc));
 	regs_load(vm, L1_REGS, &s.regs);
@@ -872,9 +868,11 @@ static void t_nomem(struct vm *vm)
 	/* a new L2 (the table re-registered drops the old) L0 cannot create */
 	expect_rc(vm, "H_SET_PARTITION_TABLE again: every L2 goes",
 		  HCALL(vm, KHN_H_SET_PARTITION_TABLE, L1_PTBL), KHN_H_SUCCESS);
-	make_it_fail(true);
+	vm->fail_fd = open("/proc/thread-self/make-it-fail", O_WRONLY);
 	rc = HCALL(vm, KHN_H_ENTER_NESTED, L1_GS, L1_REGS);
-	make_it_fail(false);
+	if (vm->fail_fd > 0)
+		close(vm->fail_fd);
+	vm->fail_fd = 0;
 	check(rc == KHN_H_NO_MEM, "an L2 L0 cannot create: %s, want H_NO_MEM", rc_name(rc));
 	failslab_set("probability", "0");
 	group_end();

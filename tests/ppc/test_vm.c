@@ -6,6 +6,8 @@
 #include <kunit/test.h>
 #include <linux/kvm_host.h>
 #include <linux/srcu.h>
+#include <asm/kvm_book3s.h>
+#include <asm/kvm_ppc.h>
 
 #include "khn/glue.h"
 #include "khn/lifecycle.h"
