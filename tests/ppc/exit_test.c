@@ -20,6 +20,7 @@
 #include "khn/lifecycle.h"
 #include "khn/mmu.h"
 #include "khn/vm.h"
+#include "test_vm.h"
 
 struct khn_exit_env {
 	struct kvm *kvm;
@@ -31,39 +32,18 @@ struct khn_exit_env {
 static int khn_exit_init(struct kunit *test)
 {
 	struct khn_exit_env *e = kunit_kzalloc(test, sizeof(*e), GFP_KERNEL);
-	struct kvm_vcpu *v;
+	struct khn_test_vm *t = khn_test_vm_new(test);
 
 	KUNIT_ASSERT_NOT_NULL(test, e);
-	e->kvm = kunit_kzalloc(test, sizeof(*e->kvm), GFP_KERNEL);
-	e->vcpu = kunit_kzalloc(test, sizeof(*e->vcpu), GFP_KERNEL);
+	e->kvm = t->kvm;
+	e->vcpu = t->vcpu;
+	e->vm = t->vm;
 	e->l2 = kunit_kzalloc(test, sizeof(*e->l2), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, e->kvm);
-	KUNIT_ASSERT_NOT_NULL(test, e->vcpu);
 	KUNIT_ASSERT_NOT_NULL(test, e->l2);
-	v = e->vcpu;
-	v->arch.vcore = kunit_kzalloc(test, sizeof(*v->arch.vcore),
-				      GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, v->arch.vcore);
-	spin_lock_init(&e->kvm->mmu_lock);
-	KUNIT_ASSERT_EQ(test, init_srcu_struct(&e->kvm->srcu), 0);
-	v->kvm = e->kvm;
-	/* kvm-hv's vCPUs keep the shared registers in shregs */
-	v->arch.shared = &v->arch.shregs;
-	KUNIT_ASSERT_EQ(test, khn_nested_ops.vm_init(e->kvm), 0);
-	e->vm = khn_vm_of(e->kvm);
-	KUNIT_ASSERT_NOT_NULL(test, e->vm);
 	e->l2->vm = e->vm;
-	v->arch.nested = &e->l2->kng;
+	e->vcpu->arch.nested = &e->l2->kng;
 	test->priv = e;
 	return 0;
-}
-
-static void khn_exit_exit(struct kunit *test)
-{
-	struct khn_exit_env *e = test->priv;
-
-	khn_nested_ops.vm_destroy(e->kvm);
-	cleanup_srcu_struct(&e->kvm->srcu);
 }
 
 static u64 stat(struct khn_exit_env *e, enum khn_stat i)
@@ -182,7 +162,6 @@ static struct kunit_case khn_exit_cases[] = {
 static struct kunit_suite khn_exit_suite = {
 	.name = "khn-exit",
 	.init = khn_exit_init,
-	.exit = khn_exit_exit,
 	.test_cases = khn_exit_cases,
 };
 

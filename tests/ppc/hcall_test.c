@@ -19,6 +19,7 @@
 #include "khn/lifecycle.h"
 #include "khn/mmu.h"
 #include "khn/vm.h"
+#include "test_vm.h"
 
 struct khn_hcall_env {
 	struct kvm *kvm;
@@ -29,29 +30,14 @@ struct khn_hcall_env {
 static int khn_hcall_init(struct kunit *test)
 {
 	struct khn_hcall_env *e = kunit_kzalloc(test, sizeof(*e), GFP_KERNEL);
+	struct khn_test_vm *t = khn_test_vm_new(test);
 
 	KUNIT_ASSERT_NOT_NULL(test, e);
-	e->kvm = kunit_kzalloc(test, sizeof(*e->kvm), GFP_KERNEL);
-	e->vcpu = kunit_kzalloc(test, sizeof(*e->vcpu), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, e->kvm);
-	KUNIT_ASSERT_NOT_NULL(test, e->vcpu);
-	spin_lock_init(&e->kvm->mmu_lock);
-	KUNIT_ASSERT_EQ(test, init_srcu_struct(&e->kvm->srcu), 0);
-	e->vcpu->kvm = e->kvm;
-	KUNIT_ASSERT_EQ(test, khn_nested_ops.vm_init(e->kvm), 0);
-	e->vm = khn_vm_of(e->kvm);
-	KUNIT_ASSERT_NOT_NULL(test, e->vm);
+	e->kvm = t->kvm;
+	e->vcpu = t->vcpu;
+	e->vm = t->vm;
 	test->priv = e;
 	return 0;
-}
-
-static void khn_hcall_exit(struct kunit *test)
-{
-	struct khn_hcall_env *e = test->priv;
-
-	khn_nested_ops.vm_destroy(e->kvm);
-	KUNIT_EXPECT_NULL(test, khn_vm_of(e->kvm));
-	cleanup_srcu_struct(&e->kvm->srcu);
 }
 
 static void set_args(struct kvm_vcpu *v, u64 r4, u64 r5, u64 r6, u64 r7,
@@ -259,7 +245,6 @@ static struct kunit_case hcall_cases[] = {
 static struct kunit_suite hcall_suite = {
 	.name = "khn-hcall",
 	.init = khn_hcall_init,
-	.exit = khn_hcall_exit,
 	.test_cases = hcall_cases,
 };
 

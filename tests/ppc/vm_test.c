@@ -38,6 +38,23 @@ static void vm_of_finds_each_vm_and_no_other(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, khn_vm_of(t[0]->kvm), t[0]->vm);
 }
 
+/* vm_destroy forgets the VM: it is no longer found. */
+static void vm_destroy_forgets_the_vm(struct kunit *test)
+{
+	struct kvm *kvm = kunit_kzalloc(test, sizeof(*kvm), GFP_KERNEL);
+	long vms = atomic_long_read(&khn_live[KHN_LIVE_VMS]);
+
+	KUNIT_ASSERT_NOT_NULL(test, kvm);
+	spin_lock_init(&kvm->mmu_lock);
+	KUNIT_ASSERT_EQ(test, khn_vm_create(kvm), 0);
+	KUNIT_EXPECT_NOT_NULL(test, khn_vm_of(kvm));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&khn_live[KHN_LIVE_VMS]),
+			vms + 1);
+	khn_vm_destroy(kvm);
+	KUNIT_EXPECT_NULL(test, khn_vm_of(kvm));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&khn_live[KHN_LIVE_VMS]), vms);
+}
+
 /* An L2 is made on first use, found again, and freed by the last put. */
 static void l2_made_found_and_freed(struct kunit *test)
 {
@@ -118,6 +135,7 @@ static void debugfs_dir_has_stats_and_audit(struct kunit *test)
 
 static struct kunit_case vm_cases[] = {
 	KUNIT_CASE(vm_of_finds_each_vm_and_no_other),
+	KUNIT_CASE(vm_destroy_forgets_the_vm),
 	KUNIT_CASE(l2_made_found_and_freed),
 	KUNIT_CASE(l2_lpid_out_of_range),
 	KUNIT_CASE(set_ptcr_drops_every_l2),
