@@ -540,9 +540,11 @@ static bool khn_fault_walk(struct khn_nfault *nf, enum khn_fault_outcome *o)
 }
 
 /*
- * The rmap entry could not be had without sleeping (it is allocated
- * GFP_NOWAIT under kvm->mmu_lock).  Let reclaim run, outside the lock:
- * true if memory can be had now (the L2 retries), false if not.
+ * The rmap entry could not be had without sleeping: an L1 page's first
+ * entry has its slot reserved before kvm->mmu_lock, but a second one
+ * needs a container, allocated GFP_NOWAIT under it.  Let reclaim run,
+ * outside the lock: true if memory can be had now (the L2 retries),
+ * false if not.
  */
 static bool khn_memory_after_reclaim(void)
 {
@@ -554,8 +556,9 @@ static bool khn_memory_after_reclaim(void)
 
 /*
  * Step 2: L0's page for L1's translation, then the shadow leaf: the
- * tables it may need are set aside first, the leaf goes in under
- * kvm->mmu_lock once L0's PTE is seen unchanged there.
+ * tables it may need and the rmap slot of the L1 page are set aside
+ * first, the leaf goes in under kvm->mmu_lock once L0's PTE is seen
+ * unchanged there.
  */
 static enum khn_fault_outcome khn_fault_install(struct khn_nfault *nf,
 						struct kvm_memory_slot *slot)
@@ -591,7 +594,8 @@ static enum khn_fault_outcome khn_fault_install(struct khn_nfault *nf,
 	     (l1_ra & ((1ULL << l0_shift) - 1) & ~((1ULL << shift) - 1));
 	l1_base = l1_ra & ~((1ULL << shift) - 1);
 	l2_ra = nf->l2_ra & ~((1ULL << shift) - 1);
-	if (khn_tables_topup(l2))
+	if (khn_tables_topup(l2) ||
+	    khn_nrmap_reserve(&vm->nrmap, l1_base, GFP_KERNEL_ACCOUNT))
 		return KHN_FAULT_NOMEM;
 
 	spin_lock(&kvm->mmu_lock);
@@ -599,6 +603,7 @@ static enum khn_fault_outcome khn_fault_install(struct khn_nfault *nf,
 	    !khn_l0_pte_still(kvm, l1_ra, l0_pte, l0_shift, nf->writing,
 			      &l0_pte)) {
 		spin_unlock(&kvm->mmu_lock);
+		khn_nrmap_release(&vm->nrmap, l1_base);
 		return KHN_FAULT_RETRY;
 	}
 	/*
@@ -612,6 +617,7 @@ static enum khn_fault_outcome khn_fault_install(struct khn_nfault *nf,
 			   l1_base, GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN);
 	khn_nrmap_account(vm, before);
 	spin_unlock(&kvm->mmu_lock);
+	khn_nrmap_release(&vm->nrmap, l1_base);
 	if (err == -ENOMEM)
 		return khn_memory_after_reclaim() ? KHN_FAULT_RETRY :
 						    KHN_FAULT_NOMEM;

@@ -8,7 +8,9 @@
  * Locking rule: serialised by the caller (the L1 VM's kvm->mmu_lock), like
  * the shadow trees it indexes: no two calls on one map at the same time,
  * and a visitor must not call back into the map it visits.  The caller's
- * lock is a spinlock: give khn_nrmap_add() an atomic @gfp.  Entries only
+ * lock is a spinlock: give khn_nrmap_add() an atomic @gfp, after
+ * khn_nrmap_reserve() outside the lock (then a page's first entry needs
+ * no allocation; a page's second entry still needs a container).  Entries only
  * ever describe shadows that exist or existed; a stale entry costs a no-op
  * unmap, never a wrong one.
  *
@@ -63,6 +65,8 @@ typedef void (*khn_nrmap_fn)(void *arg, u64 l1_ra, u32 lpid, u64 l2_ra,
 			     unsigned int shift);
 
 void khn_nrmap_init(struct khn_nrmap *rm);
+int khn_nrmap_reserve(struct khn_nrmap *rm, u64 l1_ra, gfp_t gfp);
+void khn_nrmap_release(struct khn_nrmap *rm, u64 l1_ra);
 void khn_nrmap_destroy(struct khn_nrmap *rm);
 int khn_nrmap_add(struct khn_nrmap *rm, u64 l1_ra, u32 lpid, u64 l2_ra,
 		  unsigned int shift, gfp_t gfp);

@@ -159,6 +159,41 @@ size_t khn_nrmap_node_bytes(unsigned int nr)
 EXPORT_SYMBOL_IF_KUNIT(khn_nrmap_node_bytes);
 
 /**
+ * khn_nrmap_reserve() - make room for an L1 page's first entry, sleeping
+ * @rm:		the map
+ * @l1_ra:	the L1-real address a later khn_nrmap_add() will give
+ * @gfp:	may sleep: called before the caller takes its lock
+ *
+ * An L1 page with no entry yet gets its xarray slot now, so that adding
+ * its (value) entry under the caller's spinlock allocates nothing.  The
+ * xarray locks itself, so this needs not the caller's lock.  Pair with
+ * khn_nrmap_release().
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int khn_nrmap_reserve(struct khn_nrmap *rm, u64 l1_ra, gfp_t gfp)
+{
+	if (l1_ra >= NR_RA_END)
+		return -EINVAL;
+	return xa_reserve(&rm->xa, l1_ra >> KHN_SHIFT_4K, gfp);
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_nrmap_reserve);
+
+/**
+ * khn_nrmap_release() - give back a reservation khn_nrmap_add() did not use
+ * @rm:		the map
+ * @l1_ra:	as given to khn_nrmap_reserve()
+ *
+ * A slot that now holds an entry is left alone.
+ */
+void khn_nrmap_release(struct khn_nrmap *rm, u64 l1_ra)
+{
+	if (l1_ra < NR_RA_END)
+		xa_release(&rm->xa, l1_ra >> KHN_SHIFT_4K);
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_nrmap_release);
+
+/**
  * khn_nrmap_init() - an empty reverse map
  * @rm:	the map
  */

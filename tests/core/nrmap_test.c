@@ -98,6 +98,37 @@ static void one_entry_is_held_inline_and_found(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fx->shift, 30U);
 }
 
+/*
+ * A reserved slot is no entry: nothing is found or counted until the add
+ * fills it; release then leaves the entry, and an unused reservation
+ * goes without a trace.
+ */
+static void reserved_slot_is_no_entry_until_added(struct kunit *test)
+{
+	struct nrmap_fx *fx = test->priv;
+
+	KUNIT_ASSERT_EQ(test, khn_nrmap_reserve(&fx->rm, 0x20000, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, khn_nrmap_for_range(&fx->rm, 0, SZ_1M, false,
+						  record, fx), 0L);
+	KUNIT_EXPECT_EQ(test, fx->rm.nr_entries, 0UL);
+	KUNIT_EXPECT_FALSE(test, khn_nrmap_del(&fx->rm, 0x20000, 1, 0x3000, 12));
+
+	KUNIT_ASSERT_EQ(test, khn_nrmap_add(&fx->rm, 0x20000, 1, 0x3000, 12,
+					    GFP_NOWAIT), 0);
+	khn_nrmap_release(&fx->rm, 0x20000);
+	KUNIT_EXPECT_EQ(test, khn_nrmap_for_range(&fx->rm, 0, SZ_1M, false,
+						  record, fx), 1L);
+	KUNIT_EXPECT_EQ(test, fx->l2_ra, 0x3000ULL);
+
+	KUNIT_ASSERT_EQ(test, khn_nrmap_reserve(&fx->rm, 0x40000, GFP_KERNEL), 0);
+	khn_nrmap_release(&fx->rm, 0x40000);
+	KUNIT_EXPECT_NULL(test, xa_load(&fx->rm.xa, 0x40000 >> 12));
+	KUNIT_EXPECT_TRUE(test, khn_nrmap_del(&fx->rm, 0x20000, 1, 0x3000, 12));
+	KUNIT_EXPECT_TRUE(test, xa_empty(&fx->rm.xa));
+	KUNIT_EXPECT_EQ(test, khn_nrmap_reserve(&fx->rm, RA_END, GFP_KERNEL),
+			-EINVAL);
+}
+
 static void big_lpid_gets_a_container(struct kunit *test)
 {
 	struct nrmap_fx *fx = test->priv;
@@ -404,6 +435,7 @@ static void destroy_frees_everything(struct kunit *test)
 
 static struct kunit_case nrmap_test_cases[] = {
 	KUNIT_CASE(one_entry_is_held_inline_and_found),
+	KUNIT_CASE(reserved_slot_is_no_entry_until_added),
 	KUNIT_CASE(big_lpid_gets_a_container),
 	KUNIT_CASE(identical_adds_are_one_entry),
 	KUNIT_CASE(container_grows_and_goes_back_inline),
