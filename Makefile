@@ -16,6 +16,8 @@
 #                      scripts/fuzz)
 #   make coverage      line coverage of src/core under UML (fails below 90%)
 #   make bench         page-table library figures (prints, asserts nothing)
+#   make perf          both modes interleaved under -icount, ROUNDS=3: the
+#                      deterministic side-by-side figures (scripts/perf)
 #   make e2e           L0 -> L1 -> L2 in emulated POWER9 (MODE=baseline|module|both)
 #   make e2e-ops       operator scenarios on an L1 running an L2 (migrate,
 #                      reset, ksm, swap, hugepages, smt), baseline and module
@@ -47,7 +49,7 @@ KMAKE := $(MAKE) -C $(KDIR) ARCH=powerpc CROSS_COMPILE=$(CROSS_COMPILE)
 KHN_SOURCES := Kbuild $(shell find src include uapi tests -name '*.[ch]' 2>/dev/null)
 PATCHES := $(wildcard scripts/*.patch)
 
-.PHONY: all modules setup lint kunit-uml kunit-ppc l1sim fuzz coverage bench e2e e2e-ops check clean
+.PHONY: all modules setup lint kunit-uml kunit-ppc l1sim fuzz coverage bench e2e e2e-ops perf check clean
 all: modules $(BUILD)/l2-workload $(BUILD)/l1sim $(BUILD)/l1fuzz
 modules: $(BUILD)/kvm-hv.ko $(BUILD)/kvm-hv-nested.ko
 
@@ -110,6 +112,10 @@ coverage: setup
 
 bench: setup
 	scripts/bench
+
+# The figure of record: both modes interleaved, L0 counting instructions.
+perf: setup all
+	scripts/perf $(if $(ROUNDS),--rounds $(ROUNDS))
 
 e2e: setup all
 	scripts/e2e/run --mode $(MODE) --smp $(SMP)

@@ -474,8 +474,24 @@ static void print_usage(FILE *f)
 		"             passed and at least -p passes are done, 1..%d\n"
 		"  -f forks   copy-on-write children per pass, 1..%d (default %d)\n"
 		"  -X         inject a corruption, for testing the checker\n"
+		"  -T         print the timebase register and exit\n"
 		"  -h         show this help\n",
 		MAX_MIB, DEF_MIB, MAX_PASSES, DEF_PASSES, MAX_SECONDS, MAX_FORKS, DEF_FORKS);
+}
+
+/*
+ * The timebase register: one clock for L0, L1 and L2, since no level sets
+ * a TB offset outside a migration.  Under QEMU's -icount it counts
+ * instructions, not host time: scripts/e2e/run's deterministic figures.
+ */
+static unsigned long long timebase(void)
+{
+	unsigned long long tb = 0;
+
+#ifdef __powerpc64__
+	asm volatile("mftb %0" : "=r"(tb));
+#endif
+	return tb;
 }
 
 /* Strict decimal in [1, max]: no sign, no junk, no overflow. */
@@ -505,8 +521,11 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	clock_gettime(CLOCK_MONOTONIC, &t_start);
-	while ((opt = getopt(argc, argv, "m:p:t:f:Xh")) != -1) {
+	while ((opt = getopt(argc, argv, "m:p:t:f:XTh")) != -1) {
 		switch (opt) {
+		case 'T':
+			printf("%llu\n", timebase());
+			return 0;
 		case 'm':
 			if (!parse_uint(optarg, MAX_MIB, &mib))
 				goto bad;
