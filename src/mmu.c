@@ -540,9 +540,40 @@ static bool khn_fault_walk(struct khn_nfault *nf, enum khn_fault_outcome *o)
 }
 
 /*
- * The rmap entry could not be had without sleeping: an L1 page's first
- * entry has its slot reserved before kvm->mmu_lock, but a second one
- * needs a container, allocated GFP_NOWAIT under it.  Let reclaim run,
+ * Set aside what the rmap entry of @l1_base can take under kvm->mmu_lock:
+ * its slot, and the container its page needs next (sized under the lock,
+ * allocated outside it).  Sleeps; @l2->lock held.
+ */
+static int khn_nrmap_topup(struct khn_l2 *l2, u64 l1_base)
+{
+	struct khn_nrmap *rm = &l2->vm->nrmap;
+	struct kvm *kvm = l2->vm->kvm;
+	struct nrmap_node *node;
+	unsigned int need;
+
+	might_sleep();
+	if (khn_nrmap_reserve(rm, l1_base, GFP_KERNEL_ACCOUNT))
+		return -ENOMEM;
+	spin_lock(&kvm->mmu_lock);
+	need = khn_nrmap_spare_need(rm, l1_base, l2->sh.lpid);
+	spin_unlock(&kvm->mmu_lock);
+	if (!need)
+		return 0;
+	node = khn_nrmap_spare_new(need, GFP_KERNEL_ACCOUNT);
+	if (!node) {
+		khn_nrmap_release(rm, l1_base);
+		return -ENOMEM;
+	}
+	spin_lock(&kvm->mmu_lock);
+	node = khn_nrmap_spare_set(rm, node);
+	spin_unlock(&kvm->mmu_lock);
+	khn_nrmap_spare_free(node);
+	return 0;
+}
+
+/*
+ * The rmap entry could not be had: its page gained entries between the
+ * top-up and the lock, and the atomic fallback failed.  Let reclaim run,
  * outside the lock: true if memory can be had now (the L2 retries),
  * false if not.
  */
@@ -594,8 +625,7 @@ static enum khn_fault_outcome khn_fault_install(struct khn_nfault *nf,
 	     (l1_ra & ((1ULL << l0_shift) - 1) & ~((1ULL << shift) - 1));
 	l1_base = l1_ra & ~((1ULL << shift) - 1);
 	l2_ra = nf->l2_ra & ~((1ULL << shift) - 1);
-	if (khn_tables_topup(l2) ||
-	    khn_nrmap_reserve(&vm->nrmap, l1_base, GFP_KERNEL_ACCOUNT))
+	if (khn_tables_topup(l2) || khn_nrmap_topup(l2, l1_base))
 		return KHN_FAULT_NOMEM;
 
 	spin_lock(&kvm->mmu_lock);

@@ -8,9 +8,12 @@
  * Locking rule: serialised by the caller (the L1 VM's kvm->mmu_lock), like
  * the shadow trees it indexes: no two calls on one map at the same time,
  * and a visitor must not call back into the map it visits.  The caller's
- * lock is a spinlock: give khn_nrmap_add() an atomic @gfp, after
- * khn_nrmap_reserve() outside the lock (then a page's first entry needs
- * no allocation; a page's second entry still needs a container).  Entries only
+ * lock is a spinlock: set memory aside before taking it -- the page's
+ * slot (khn_nrmap_reserve()) and the container its next entry needs
+ * (khn_nrmap_spare_need(), khn_nrmap_spare_new() and
+ * khn_nrmap_spare_set()) -- so that khn_nrmap_add() allocates nothing;
+ * its atomic @gfp is the fallback when the page gained entries in
+ * between.  Entries only
  * ever describe shadows that exist or existed; a stale entry costs a no-op
  * unmap, never a wrong one.
  *
@@ -27,6 +30,8 @@
 #include <linux/types.h>
 #include <linux/xarray.h>
 
+struct nrmap_node;
+
 /**
  * struct khn_nrmap - reverse map of one L1
  * @xa:		L1 page frame number (4K units) -> entries of that page
@@ -40,6 +45,9 @@
  * @visiting.l2_ra: its L2-real address
  * @visiting.lpid: its LPID
  * @in_walk:	a removing walk is running
+ * @spare:	a container set aside outside the caller's lock
+ *		(khn_nrmap_spare_set()); khn_nrmap_add() takes it before it
+ *		would allocate.  Not counted in @bytes until taken
  */
 struct khn_nrmap {
 	struct xarray xa;
@@ -51,6 +59,7 @@ struct khn_nrmap {
 		u32 lpid;
 	} visiting;
 	bool in_walk;
+	struct nrmap_node *spare;
 };
 
 /**
@@ -67,6 +76,11 @@ typedef void (*khn_nrmap_fn)(void *arg, u64 l1_ra, u32 lpid, u64 l2_ra,
 void khn_nrmap_init(struct khn_nrmap *rm);
 int khn_nrmap_reserve(struct khn_nrmap *rm, u64 l1_ra, gfp_t gfp);
 void khn_nrmap_release(struct khn_nrmap *rm, u64 l1_ra);
+unsigned int khn_nrmap_spare_need(struct khn_nrmap *rm, u64 l1_ra, u32 lpid);
+struct nrmap_node *khn_nrmap_spare_new(unsigned int need, gfp_t gfp);
+struct nrmap_node *khn_nrmap_spare_set(struct khn_nrmap *rm,
+				       struct nrmap_node *node);
+void khn_nrmap_spare_free(struct nrmap_node *node);
 void khn_nrmap_destroy(struct khn_nrmap *rm);
 int khn_nrmap_add(struct khn_nrmap *rm, u64 l1_ra, u32 lpid, u64 l2_ra,
 		  unsigned int shift, gfp_t gfp);

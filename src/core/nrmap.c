@@ -129,13 +129,19 @@ static struct nrmap_node *node_new(struct khn_nrmap *rm,
 	unsigned int cap = node_cap(want);
 	struct nrmap_node *node;
 
-	node = kmalloc(struct_size(node, ent, cap), gfp | __GFP_ACCOUNT);
-	if (!node)
-		return NULL;
+	if (rm->spare && rm->spare->cap >= want) {
+		node = rm->spare;
+		rm->spare = NULL;
+		cap = node->cap;
+	} else {
+		node = kmalloc(struct_size(node, ent, cap), gfp | __GFP_ACCOUNT);
+		if (!node)
+			return NULL;
+	}
 	node->nr = nr;
 	node->cap = cap;
 	memcpy(node->ent, ents, nr * sizeof(*ents));
-	rm->bytes += khn_nrmap_node_bytes(want);
+	rm->bytes += node_size(cap);
 	return node;
 }
 
@@ -194,6 +200,90 @@ void khn_nrmap_release(struct khn_nrmap *rm, u64 l1_ra)
 EXPORT_SYMBOL_IF_KUNIT(khn_nrmap_release);
 
 /**
+ * khn_nrmap_spare_need() - what the next add to an L1 page needs
+ * @rm:		the map; the caller's lock held
+ * @l1_ra:	the page
+ * @lpid:	the entry's LPID (whether it fits a value entry)
+ *
+ * Return: 0 when adding an entry needs no new container (none needed, the
+ * page's container has room, or the spare is big enough), else the
+ * entries the page's new container must hold.
+ */
+unsigned int khn_nrmap_spare_need(struct khn_nrmap *rm, u64 l1_ra, u32 lpid)
+{
+	const struct nrmap_ent e = { .lpid = lpid };
+	const struct nrmap_node *node;
+	unsigned int need;
+	void *entry;
+
+	if (l1_ra >= NR_RA_END)
+		return 0;
+	entry = xa_load(&rm->xa, l1_ra >> KHN_SHIFT_4K);
+	if (!entry) {
+		need = ent_fits_value(&e) ? 0 : 1;
+	} else if (xa_is_value(entry)) {
+		need = 2;
+	} else {
+		node = entry;
+		need = node->nr < node->cap ? 0 : node->nr + 1;
+	}
+	if (need && rm->spare && rm->spare->cap >= need)
+		need = 0;
+	return need;
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_nrmap_spare_need);
+
+/**
+ * khn_nrmap_spare_new() - a container for a spare, outside the lock
+ * @need:	entries it must hold (khn_nrmap_spare_need())
+ * @gfp:	may sleep
+ *
+ * Return: the container, or NULL.
+ */
+struct nrmap_node *khn_nrmap_spare_new(unsigned int need, gfp_t gfp)
+{
+	struct nrmap_node *node;
+
+	node = kmalloc(khn_nrmap_node_bytes(need), gfp | __GFP_ACCOUNT);
+	if (node) {
+		node->nr = 0;
+		node->cap = node_cap(need);
+	}
+	return node;
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_nrmap_spare_new);
+
+/**
+ * khn_nrmap_spare_set() - keep the bigger of the spare and @node
+ * @rm:		the map; the caller's lock held
+ * @node:	from khn_nrmap_spare_new()
+ *
+ * Return: the container not kept, for khn_nrmap_spare_free() once the
+ * lock is dropped (NULL when there was none).
+ */
+struct nrmap_node *khn_nrmap_spare_set(struct khn_nrmap *rm,
+				       struct nrmap_node *node)
+{
+	struct nrmap_node *old = rm->spare;
+
+	if (old && node && old->cap >= node->cap)
+		return node;
+	rm->spare = node;
+	return old;
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_nrmap_spare_set);
+
+/**
+ * khn_nrmap_spare_free() - free a container khn_nrmap_spare_set() gave back
+ * @node:	the container, or NULL
+ */
+void khn_nrmap_spare_free(struct nrmap_node *node)
+{
+	kfree(node);
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_nrmap_spare_free);
+
+/**
  * khn_nrmap_init() - an empty reverse map
  * @rm:	the map
  */
@@ -202,6 +292,7 @@ void khn_nrmap_init(struct khn_nrmap *rm)
 	xa_init_flags(&rm->xa, XA_FLAGS_ACCOUNT);
 	rm->nr_entries = 0;
 	rm->bytes = 0;
+	rm->spare = NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(khn_nrmap_init);
 
@@ -225,6 +316,8 @@ void khn_nrmap_destroy(struct khn_nrmap *rm)
 	}
 	xa_destroy(&rm->xa);
 	rm->nr_entries = 0;
+	kfree(rm->spare);
+	rm->spare = NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(khn_nrmap_destroy);
 

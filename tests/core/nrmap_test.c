@@ -129,6 +129,48 @@ static void reserved_slot_is_no_entry_until_added(struct kunit *test)
 			-EINVAL);
 }
 
+/*
+ * A container set aside outside the lock is what the add takes: the
+ * page's second entry goes into that very container, and a spare is only
+ * ever replaced by a bigger one.
+ */
+static void spare_container_is_taken_before_allocating(struct kunit *test)
+{
+	struct nrmap_fx *fx = test->priv;
+	struct nrmap_node *spare, *small;
+
+	KUNIT_EXPECT_EQ(test, khn_nrmap_spare_need(&fx->rm, 0x50000, 1), 0U);
+	KUNIT_ASSERT_EQ(test, khn_nrmap_add(&fx->rm, 0x50000, 1, 0x1000, 12,
+					    GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, khn_nrmap_spare_need(&fx->rm, 0x50000, 1), 2U);
+	KUNIT_EXPECT_EQ(test, khn_nrmap_spare_need(&fx->rm, 0x60000, BIG_LPID),
+			1U);
+
+	spare = khn_nrmap_spare_new(2, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, spare);
+	KUNIT_EXPECT_NULL(test, khn_nrmap_spare_set(&fx->rm, spare));
+	KUNIT_EXPECT_EQ(test, khn_nrmap_spare_need(&fx->rm, 0x50000, 1), 0U);
+	small = khn_nrmap_spare_new(1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, small);
+	KUNIT_EXPECT_PTR_EQ(test, khn_nrmap_spare_set(&fx->rm, small), small);
+	khn_nrmap_spare_free(small);
+	KUNIT_EXPECT_PTR_EQ(test, fx->rm.spare, spare);
+
+	KUNIT_ASSERT_EQ(test, khn_nrmap_add(&fx->rm, 0x50000, 1, 0x2000, 12,
+					    GFP_NOWAIT), 0);
+	KUNIT_EXPECT_NULL(test, fx->rm.spare);
+	KUNIT_EXPECT_PTR_EQ(test, xa_load(&fx->rm.xa, 0x50000 >> 12), (void *)spare);
+	KUNIT_EXPECT_EQ(test, fx->rm.bytes, khn_nrmap_node_bytes(2));
+	KUNIT_EXPECT_EQ(test, khn_nrmap_for_range(&fx->rm, 0x50000, 0x51000,
+						  false, record, fx), 2L);
+
+	/* a spare left over goes with the map */
+	KUNIT_EXPECT_NULL(test, khn_nrmap_spare_set(&fx->rm,
+						    khn_nrmap_spare_new(4, GFP_KERNEL)));
+	khn_nrmap_destroy(&fx->rm);
+	KUNIT_EXPECT_NULL(test, fx->rm.spare);
+}
+
 static void big_lpid_gets_a_container(struct kunit *test)
 {
 	struct nrmap_fx *fx = test->priv;
@@ -436,6 +478,7 @@ static void destroy_frees_everything(struct kunit *test)
 static struct kunit_case nrmap_test_cases[] = {
 	KUNIT_CASE(one_entry_is_held_inline_and_found),
 	KUNIT_CASE(reserved_slot_is_no_entry_until_added),
+	KUNIT_CASE(spare_container_is_taken_before_allocating),
 	KUNIT_CASE(big_lpid_gets_a_container),
 	KUNIT_CASE(identical_adds_are_one_entry),
 	KUNIT_CASE(container_grows_and_goes_back_inline),

@@ -486,11 +486,9 @@ static void print_usage(FILE *f)
  */
 static unsigned long long timebase(void)
 {
-	unsigned long long tb = 0;
+	unsigned long long tb;
 
-#ifdef __powerpc64__
 	asm volatile("mftb %0" : "=r"(tb));
-#endif
 	return tb;
 }
 
