@@ -480,9 +480,10 @@ static void print_usage(FILE *f)
 }
 
 /*
- * The timebase register: one clock for L0, L1 and L2, since no level sets
- * a TB offset outside a migration.  Under QEMU's -icount it counts
- * instructions, not host time: scripts/e2e/run's deterministic figures.
+ * The timebase register.  Each level's starts near 0 with its QEMU (KVM's
+ * TB offset); scripts/e2e/run adds the levels' readings up to L0's clock.
+ * Under QEMU's -icount it counts instructions, not host time: the
+ * deterministic figures of make perf.
  */
 static unsigned long long timebase(void)
 {
