@@ -216,18 +216,20 @@ int khn_l2_shadow_init(struct khn_l2 *l2)
 			      PAGE_SHIFT == 16 ? KHN_GEOM_64K : KHN_GEOM_4K);
 	if (err)
 		return err;
+	/* the slot now, sleeping: the store under the lock needs no memory */
+	err = xa_reserve(&l2->vm->by_shadow, l2->kng.shadow_lpid,
+			 GFP_KERNEL_ACCOUNT);
+	if (err) {
+		khn_shadow_destroy(&l2->sh);
+		return err;
+	}
 	khn_shadow_set_notify(&l2->sh, khn_leaf_gone, l2);
 	khn_l2_set_ptbl(l2);
 
 	spin_lock(&kvm->mmu_lock);
-	err = xa_insert(&l2->vm->by_shadow, l2->kng.shadow_lpid, l2,
-			GFP_ATOMIC);
+	xa_store(&l2->vm->by_shadow, l2->kng.shadow_lpid, l2, GFP_NOWAIT);
 	spin_unlock(&kvm->mmu_lock);
-	if (err) {
-		mmu_partition_table_set_entry(l2->kng.shadow_lpid, 0, 0, true);
-		khn_shadow_destroy(&l2->sh);
-	}
-	return err;
+	return 0;
 }
 
 /**
@@ -572,20 +574,6 @@ static int khn_nrmap_topup(struct khn_l2 *l2, u64 l1_base)
 }
 
 /*
- * The rmap entry could not be had: its page gained entries between the
- * top-up and the lock, and the atomic fallback failed.  Let reclaim run,
- * outside the lock: true if memory can be had now (the L2 retries),
- * false if not.
- */
-static bool khn_memory_after_reclaim(void)
-{
-	void *p = kmalloc(PAGE_SIZE, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-
-	kfree(p);
-	return p;
-}
-
-/*
  * Step 2: L0's page for L1's translation, then the shadow leaf: the
  * tables it may need and the rmap slot of the L1 page are set aside
  * first, the leaf goes in under kvm->mmu_lock once L0's PTE is seen
@@ -648,9 +636,11 @@ static enum khn_fault_outcome khn_fault_install(struct khn_nfault *nf,
 	khn_nrmap_account(vm, before);
 	spin_unlock(&kvm->mmu_lock);
 	khn_nrmap_release(&vm->nrmap, l1_base);
-	if (err == -ENOMEM)
-		return khn_memory_after_reclaim() ? KHN_FAULT_RETRY :
-						    KHN_FAULT_NOMEM;
+	/*
+	 * -ENOMEM: the page gained rmap entries between the top-up and the
+	 * lock, and the atomic fallback failed.  The retried fault tops up
+	 * for the page as it is now, sleeping, and fails there if it must.
+	 */
 	if (err)
 		return KHN_FAULT_RETRY;
 	nf->shift = shift;
