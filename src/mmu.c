@@ -143,10 +143,63 @@ const struct khn_mm_ops khn_l0_mm_ops = {
 };
 EXPORT_SYMBOL_IF_KUNIT(khn_l0_mm_ops);
 
+/* Issue the deferred flush, if it is still pending: the whole LPID. */
+static void khn_flush_pending(struct khn_l2 *l2)
+{
+	spin_lock(&l2->flush_lock);
+	if (READ_ONCE(l2->flush_pending)) {
+		radix__flush_all_lpid(l2->kng.shadow_lpid);
+		khn_stat_inc(&l2->vm->stats, KHN_STAT_HW_FLUSH);
+		/* only now: an entry that sees it clear finds nothing stale */
+		WRITE_ONCE(l2->flush_pending, false);
+	}
+	spin_unlock(&l2->flush_lock);
+}
+
+/*
+ * Invalidations of the shadow LPID wait for the L2's next entry while no
+ * CPU runs the L2: a TLB or page-walk-cache entry of an LPID is used only
+ * while that LPID is in LPIDR, and every entry flushes what is pending
+ * before it runs (khn_l2_run_begin()).  A burst of L1's tlbies (its
+ * compaction moves pages one hcall at a time) so costs one flush of the
+ * LPID instead of one broadcast tlbie per page.
+ *
+ * The pending flag and the running count are a Dekker pair: the
+ * invalidator writes the flag then reads the count, an entry writes the
+ * count then reads the flag, each with a full barrier between, so one of
+ * them sees the other.  The flag is cleared only after the flush it asked
+ * for has completed, under @flush_lock, so an entry that finds it clear
+ * runs with nothing stale.  Invalidators are serialised by kvm->mmu_lock.
+ *
+ * Returns true when the caller's flush is done or deferred; false when
+ * the caller must issue it (the L2 runs, nothing else was pending).
+ */
+static bool khn_flush_defer(struct khn_l2 *l2)
+{
+	bool was = READ_ONCE(l2->flush_pending);
+
+	lockdep_assert_held(&l2->vm->kvm->mmu_lock);
+	WRITE_ONCE(l2->flush_pending, true);
+	smp_mb();	/* pairs with khn_l2_run_begin() */
+	if (!atomic_read(&l2->running)) {
+		khn_stat_inc(&l2->vm->stats, KHN_STAT_FLUSH_DEFERRED);
+		return true;
+	}
+	if (!was) {
+		/* nothing older is pending: the caller's own flush will do */
+		WRITE_ONCE(l2->flush_pending, false);
+		return false;
+	}
+	khn_flush_pending(l2);
+	return true;
+}
+
 static void khn_flush_page(void *ctx, u32 lpid, u64 addr, unsigned int shift)
 {
 	struct khn_l2 *l2 = ctx;
 
+	if (khn_flush_defer(l2))
+		return;
 	radix__flush_tlb_lpid_page(lpid, addr, 1UL << shift);
 	khn_stat_inc(&l2->vm->stats, KHN_STAT_HW_FLUSH);
 }
@@ -155,6 +208,8 @@ static void khn_flush_pwc(void *ctx, u32 lpid)
 {
 	struct khn_l2 *l2 = ctx;
 
+	if (khn_flush_defer(l2))
+		return;
 	radix__flush_pwc_lpid(lpid);
 	khn_stat_inc(&l2->vm->stats, KHN_STAT_HW_FLUSH);
 }
@@ -163,9 +218,39 @@ static void khn_flush_lpid(void *ctx, u32 lpid)
 {
 	struct khn_l2 *l2 = ctx;
 
+	if (khn_flush_defer(l2))
+		return;
 	radix__flush_all_lpid(lpid);
 	khn_stat_inc(&l2->vm->stats, KHN_STAT_HW_FLUSH);
 }
+
+/**
+ * khn_l2_run_begin() - a vCPU is about to run the L2
+ * @l2:		the L2
+ *
+ * Counts the vCPU as running, so that invalidations from now on are
+ * issued at once, and carries out those deferred until now: one flush of
+ * the whole shadow LPID, TLB and page-walk cache, on every CPU.
+ */
+void khn_l2_run_begin(struct khn_l2 *l2)
+{
+	atomic_inc(&l2->running);
+	smp_mb__after_atomic();	/* pairs with khn_flush_defer() */
+	if (READ_ONCE(l2->flush_pending))
+		khn_flush_pending(l2);
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_l2_run_begin);
+
+/**
+ * khn_l2_run_end() - the vCPU no longer runs the L2
+ * @l2:		the L2
+ */
+void khn_l2_run_end(struct khn_l2 *l2)
+{
+	smp_mb__before_atomic();	/* the L2 is out before it counts so */
+	atomic_dec(&l2->running);
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_l2_run_end);
 
 /* A shadow leaf of the L2 has gone, by any path: so goes its rmap entry. */
 static void khn_leaf_gone(void *arg, u64 addr, u64 pte, unsigned int shift,
@@ -207,6 +292,7 @@ int khn_l2_shadow_init(struct khn_l2 *l2)
 	int err;
 
 	might_sleep();
+	spin_lock_init(&l2->flush_lock);
 	l2->tlb_ops.flush_page = khn_flush_page;
 	l2->tlb_ops.flush_pwc = khn_flush_pwc;
 	l2->tlb_ops.flush_lpid = khn_flush_lpid;
@@ -264,6 +350,8 @@ void khn_l2_shadow_teardown(struct khn_l2 *l2)
 	}
 	xa_erase(&l2->vm->by_shadow, l2->kng.shadow_lpid);
 	khn_shadow_destroy(&l2->sh);
+	/* no entry will come to flush it, and the LPID is reused */
+	khn_flush_pending(l2);
 	spin_unlock(&kvm->mmu_lock);
 	for (i = 0; i < ARRAY_SIZE(l2->tables); i++) {
 		if (l2->tables[i])
@@ -484,7 +572,10 @@ struct khn_nfault {
 	struct khn_l2 *l2;
 	bool ifetch;
 	bool writing;
+	bool ahead;		/* no fault: khn_fault_ahead(), nothing to L1 */
+	bool l1s;		/* L1's tree has no usable leaf for it */
 	unsigned int access;	/* KHN_ACC_* */
+	u32 dsisr;		/* the fault's HDSISR bits (ISSTORE, NOHPTE, ...) */
 	u64 l2_ra;		/* the faulting L2-real address */
 	struct khn_xlate xl;	/* L1's translation of it */
 	struct khn_fault f;	/* why it is L1's, for khn_reflect() */
@@ -499,7 +590,6 @@ static bool khn_fault_walk(struct khn_nfault *nf, enum khn_fault_outcome *o)
 {
 	struct kvm_vcpu *vcpu = nf->vcpu;
 	struct khn_l2 *l2 = nf->l2;
-	u64 dsisr = vcpu->arch.fault_dsisr;
 	struct khn_l1_mem mem;
 	int err;
 
@@ -514,15 +604,18 @@ static bool khn_fault_walk(struct khn_nfault *nf, enum khn_fault_outcome *o)
 		return false;
 	}
 	if (err) {
+		nf->l1s = true;
+		nf->xl.l1_ra = 0;	/* none, for the trace */
+		if (nf->ahead)
+			return false;
 		/*
 		 * The hardware had a translation (not NOHPTE) that L1 no
 		 * longer has: drop it.  A plain miss, the common reflected
 		 * fault, has nothing to drop.
 		 */
-		if (!(dsisr & KHN_DSISR_NOHPTE))
+		if (!(nf->dsisr & KHN_DSISR_NOHPTE))
 			khn_l2_unmap(l2, nf->l2_ra & ~0xFFFULL,
 				     (nf->l2_ra & ~0xFFFULL) + 4096);
-		nf->xl.l1_ra = 0;	/* none, for the trace */
 		khn_reflect(vcpu, &nf->f, nf->ifetch);
 		return false;
 	}
@@ -532,6 +625,9 @@ static bool khn_fault_walk(struct khn_nfault *nf, enum khn_fault_outcome *o)
 	 */
 	if (!(nf->xl.pte & KHN_RPTE_R) ||
 	    (nf->writing && !(nf->xl.pte & KHN_RPTE_C))) {
+		nf->l1s = true;
+		if (nf->ahead)
+			return false;
 		nf->f.err = KHN_WALK_PROT;
 		nf->f.dsisr = DSISR_SET_RC;
 		nf->f.srr1 = DSISR_SET_RC;
@@ -603,6 +699,8 @@ static enum khn_fault_outcome khn_fault_install(struct khn_nfault *nf,
 	shift = khn_shadow_fit_shift(&l2->sh, min(nf->xl.shift, l0_shift));
 	if (!shift) {
 		/* An L1 leaf smaller than the shadow's smallest page. */
+		if (nf->ahead)
+			return KHN_FAULT_REFLECTED;
 		nf->f.err = KHN_WALK_BAD_LEAF;
 		nf->f.dsisr = KHN_DSISR_UNSUPP_MMU;
 		nf->f.srr1 = KHN_DSISR_UNSUPP_MMU;
@@ -654,7 +752,6 @@ static enum khn_fault_outcome khn_fault_install(struct khn_nfault *nf,
 static enum khn_fault_outcome khn_fault_locked(struct khn_nfault *nf)
 {
 	struct kvm_vcpu *vcpu = nf->vcpu;
-	u64 dsisr = vcpu->arch.fault_dsisr;
 	struct kvm_memory_slot *slot;
 	enum khn_fault_outcome o;
 
@@ -663,6 +760,10 @@ static enum khn_fault_outcome khn_fault_locked(struct khn_nfault *nf)
 		return o;
 
 	slot = gfn_to_memslot(vcpu->kvm, nf->xl.l1_ra >> PAGE_SHIFT);
+	/* ahead of a fault: L1 memory only, and nothing queued for the L2 */
+	if (nf->ahead && (!slot || (slot->flags & KVM_MEMSLOT_INVALID) ||
+			  ((slot->flags & KVM_MEM_READONLY) && nf->writing)))
+		return KHN_FAULT_REFLECTED;
 	if (!slot || (slot->flags & KVM_MEMSLOT_INVALID)) {
 		/*
 		 * Not L1 memory: a region L0's userspace emulates for L1,
@@ -671,7 +772,7 @@ static enum khn_fault_outcome khn_fault_locked(struct khn_nfault *nf)
 		 * hardware flagged, goes to L1 as the HDSI/HISI it was.
 		 */
 		if (nf->ifetch ||
-		    (dsisr & (DSISR_BADACCESS | DSISR_PRTABLE_FAULT)))
+		    (nf->dsisr & (DSISR_BADACCESS | DSISR_PRTABLE_FAULT)))
 			return KHN_FAULT_REFLECTED;
 		return KHN_FAULT_MMIO;
 	}
@@ -744,6 +845,64 @@ static int khn_l2_mmio(struct kvm_vcpu *vcpu, struct khn_l2 *l2, u64 l1_ra)
 	return r;
 }
 
+/*
+ * A fault that goes to L1 because L1's tree lacks the leaf: L1 will most
+ * likely map it and re-enter the L2 at the same access, which would fault
+ * again, now for L0.  Remember it for khn_fault_ahead().  @l2->lock held.
+ */
+static void khn_ahead_note(struct khn_l2 *l2, u32 token,
+			   const struct khn_nfault *nf)
+{
+	struct khn_ahead *a = &l2->ahead[token % KHN_AHEAD_SLOTS];
+
+	lockdep_assert_held(&l2->lock);
+	a->token = token;
+	a->l2_ra = nf->l2_ra;
+	WRITE_ONCE(a->access, nf->access);
+}
+
+/**
+ * khn_fault_ahead() - map the L2's last L1-bound fault before it runs again
+ * @vcpu:	the L1 vCPU entering the L2 (in L1's context still)
+ * @l2:		the L2
+ * @token:	the L2 vCPU (hv_guest_state.vcpu_token)
+ *
+ * The L2 vCPU's last fault went to L1 for want of a leaf in L1's tree.
+ * If L1's tree now has one (L1 handled the fault), the shadow leaf goes
+ * in now, through the fault path, instead of after one more entry, exit
+ * and fault.  Nothing changes when L1 did not map it: the L2 faults as it
+ * would have.  An L1 that never maps what it is shown costs one walk of
+ * its tree per entry.  Takes @l2->lock; may sleep.
+ */
+void khn_fault_ahead(struct kvm_vcpu *vcpu, struct khn_l2 *l2, u32 token)
+{
+	struct khn_ahead *a = &l2->ahead[token % KHN_AHEAD_SLOTS];
+	struct khn_nfault nf = { .vcpu = vcpu, .l2 = l2, .ahead = true };
+	enum khn_fault_outcome o;
+	int idx;
+
+	might_sleep();
+	if (!READ_ONCE(a->access))
+		return;
+	mutex_lock(&l2->lock);
+	if (!a->access || a->token != token) {
+		mutex_unlock(&l2->lock);
+		return;
+	}
+	nf.access = a->access;
+	nf.l2_ra = a->l2_ra;
+	WRITE_ONCE(a->access, 0);
+	nf.ifetch = nf.access == KHN_ACC_EXEC;
+	nf.writing = nf.access == KHN_ACC_WRITE;
+	nf.dsisr = KHN_DSISR_NOHPTE | (nf.writing ? KHN_DSISR_ISSTORE : 0);
+	idx = srcu_read_lock(&vcpu->kvm->srcu);
+	o = khn_fault_locked(&nf);
+	srcu_read_unlock(&vcpu->kvm->srcu, idx);
+	mutex_unlock(&l2->lock);
+	khn_stat_inc(&l2->vm->stats, o == KHN_FAULT_RESOLVED ?
+		     KHN_STAT_AHEAD_MAPPED : KHN_STAT_AHEAD_MISSED);
+}
+
 static const enum khn_stat khn_fault_stat[] = {
 	[KHN_FAULT_RESOLVED]	= KHN_STAT_FAULT_RESOLVED,
 	[KHN_FAULT_REFLECTED]	= KHN_STAT_FAULT_REFLECTED,
@@ -775,6 +934,7 @@ noinline int khn_nested_page_fault(struct kvm_vcpu *vcpu)
 		.l2 = khn_l2_of_vcpu(vcpu),
 		.ifetch = vcpu->arch.trap == BOOK3S_INTERRUPT_H_INST_STORAGE,
 		.writing = vcpu->arch.fault_dsisr & KHN_DSISR_ISSTORE,
+		.dsisr = vcpu->arch.fault_dsisr,
 	};
 	struct khn_l2 *l2 = nf.l2;
 	enum khn_fault_outcome o;
@@ -790,6 +950,8 @@ noinline int khn_nested_page_fault(struct kvm_vcpu *vcpu)
 	idx = srcu_read_lock(&vcpu->kvm->srcu);
 	o = khn_fault_locked(&nf);
 	srcu_read_unlock(&vcpu->kvm->srcu, idx);
+	if (nf.l1s)
+		khn_ahead_note(l2, vcpu->arch.nested_vcpu_id, &nf);
 	mutex_unlock(&l2->lock);
 
 	switch (o) {

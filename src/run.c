@@ -193,15 +193,22 @@ khn_fetch_l2(struct kvm_vcpu *vcpu, u64 hv_ptr, u64 regs_ptr, bool swap,
 	u64 version;
 	long rc;
 
-	if (khn_read_l1(vcpu, hv_ptr, &version, sizeof(version)))
-		return H_PARAMETER;
-	if (swap)
-		version = swab64(version);
-	size = khn_hv_guest_state_size((u32)version);
-	if (!size || size > sizeof(buf))
-		return H_PARAMETER;
-	if (khn_read_l1(vcpu, hv_ptr, buf, size))
-		return H_PARAMETER;
+	/*
+	 * The common case in one read: the largest image.  Only a version 1
+	 * image in L1's last bytes makes it fail; then the version says how
+	 * much to read.
+	 */
+	size = sizeof(buf);
+	if (khn_read_l1(vcpu, hv_ptr, buf, size)) {
+		if (khn_read_l1(vcpu, hv_ptr, &version, sizeof(version)))
+			return H_PARAMETER;
+		if (swap)
+			version = swab64(version);
+		size = khn_hv_guest_state_size((u32)version);
+		if (!size || size > sizeof(buf) ||
+		    khn_read_l1(vcpu, hv_ptr, buf, size))
+			return H_PARAMETER;
+	}
 	rc = khn_gstate_decode(buf, size, swap, gs);
 	if (rc != H_SUCCESS)
 		return rc;
@@ -251,6 +258,7 @@ static int khn_run_l2(struct kvm_vcpu *vcpu, struct khn_l2 *l2, u64 hdec_exp,
 
 	vcpu->arch.ret = RESUME_GUEST;
 	vcpu->arch.trap = 0;
+	khn_l2_run_begin(l2);
 	do {
 		trace_khn_enter(vcpu->vcpu_id, l2->kng.l1_lpid,
 				l2->kng.shadow_lpid, vcpu->arch.regs.nip,
@@ -259,6 +267,7 @@ static int khn_run_l2(struct kvm_vcpu *vcpu, struct khn_l2 *l2, u64 hdec_exp,
 		trace_khn_exit(vcpu->vcpu_id, l2->kng.l1_lpid,
 			       vcpu->arch.trap, r, vcpu->arch.regs.nip);
 	} while (is_kvmppc_resume_guest(r));
+	khn_l2_run_end(l2);
 	return r;
 }
 
@@ -407,6 +416,7 @@ long khn_h_enter_nested(struct khn_vm *vm, struct kvm_vcpu *vcpu)
 			khn_l2_refresh_pate(l2);
 		mutex_unlock(&l2->lock);
 	}
+	khn_fault_ahead(vcpu, l2, gs.hv.vcpu_token);
 
 	/* Switch the vCPU from L1 to L2 */
 	vcpu->arch.regs.msr = vcpu->arch.shregs.msr;

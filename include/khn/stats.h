@@ -30,11 +30,14 @@ enum khn_stat {
 	KHN_STAT_FAULT_RETRY,		/* raced or transient: L2 retries */
 	KHN_STAT_FAULT_MMIO,		/* L2 access to L1 MMIO emulated by L0 */
 	KHN_STAT_FAULT_NOMEM,		/* no memory for the shadow: H_NO_MEM */
+	KHN_STAT_AHEAD_MAPPED,		/* L1-bound fault mapped at re-entry */
+	KHN_STAT_AHEAD_MISSED,		/* ... L1 had not mapped it */
 	KHN_STAT_MMIO_LOAD_RESTART,	/* ... a load: L1 restarts its hcall */
 	KHN_STAT_L0_RC_SET,		/* R/C set in L0's PTE for L1, in place */
 	KHN_STAT_TLB_INVALIDATE,	/* H_TLB_INVALIDATE calls */
 	KHN_STAT_RPT_INVALIDATE,	/* nested H_RPT_INVALIDATE calls */
 	KHN_STAT_HW_FLUSH,		/* hardware TLB/PWC flushes issued */
+	KHN_STAT_FLUSH_DEFERRED,	/* ... asked while the L2 ran nowhere */
 	KHN_STAT_RMAP_UNMAP,		/* shadow leaves dropped for L1 changes */
 	KHN_STAT_COPY,			/* H_COPY_TOFROM_GUEST calls */
 	KHN_STAT_GUESTS_CREATED,	/* nested guests created */

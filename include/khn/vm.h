@@ -16,6 +16,7 @@
  *				under it (tables are set aside here)
  *   kvm->mmu_lock (spinlock)	every change to a shadow tree and to the
  *				VM's nested rmap, and @by_shadow writes
+ *   khn_l2.flush_lock (spinlock)  issuing a deferred flush of the LPID
  *   guests table xa_lock	membership of the nested-guest table only
  * The hardware walks a shadow tree whenever an L2 vCPU runs; the shadow
  * library orders its stores for that.
@@ -64,6 +65,21 @@ struct khn_vm {
 	unsigned int id;
 };
 
+/* L2 vCPUs whose last L1-bound fault is remembered at once, by token */
+#define KHN_AHEAD_SLOTS	8
+
+/**
+ * struct khn_ahead - an L2 vCPU's last fault that L1 must map
+ * @token:	the L2 vCPU
+ * @access:	KHN_ACC_*; 0 for none
+ * @l2_ra:	the L2-real address
+ */
+struct khn_ahead {
+	u32 token;
+	u32 access;
+	u64 l2_ra;
+};
+
 /**
  * struct khn_l2 - one nested guest (an L2 as L1 names it)
  * @kng:	the part kvm-hv reads while the L2 runs (vcpu->arch.nested):
@@ -77,6 +93,13 @@ struct khn_vm {
  * @pate_ok:	@pate was read and is valid
  * @tables:	shadow tables set aside before kvm->mmu_lock, one per level
  *		below the root (or NULL); under @lock (mmu.c)
+ * @running:	vCPUs running the L2 now (khn_l2_run_begin()); invalidations
+ *		are deferred to the next entry while it is 0
+ * @flush_pending: a flush of the shadow LPID waits for the next entry
+ * @flush_lock:	held while that flush is issued (see the order above)
+ * @ahead:	per L2 vCPU (by token, modulo), its last fault that went to
+ *		L1 for want of an L1 leaf, for khn_fault_ahead(); written
+ *		under @lock
  */
 struct khn_l2 {
 	struct kvm_nested_guest kng;
@@ -88,6 +111,10 @@ struct khn_l2 {
 	struct khn_pate pate;
 	bool pate_ok;
 	void *tables[KHN_SHADOW_LEVELS - 1];
+	atomic_t running;
+	bool flush_pending;
+	spinlock_t flush_lock;		/* see @flush_lock above */
+	struct khn_ahead ahead[KHN_AHEAD_SLOTS];
 };
 
 static inline struct khn_l2 *khn_l2_of_vcpu(struct kvm_vcpu *vcpu)

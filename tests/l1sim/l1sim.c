@@ -343,6 +343,56 @@ static void t_hdsi(struct vm *vm, bool store)
 	group_end();
 }
 
+/*
+ * Module only: the fault L1 handles is mapped when L1 re-enters, so the
+ * L2 does not fault a second time (stat ahead_mapped), and one L1 left
+ * unmapped costs nothing but a walk (ahead_missed).
+ */
+static void t_fault_ahead(struct vm *vm)
+{
+	const u64 off = 0x238, l2ra = L2_UNMAPPED + off, val = 0xa4ead0000000f00dULL;
+	const u64 page_rb = RB_IS(0) | L2_UNMAPPED | RB_AP(AP_64K);
+	long mapped, missed, resolved, hdsi;
+	struct l2 s;
+	long rc;
+
+	group_begin("l2-fault-ahead");
+	host_st(vm, L1_DATA_B + off, val);
+	rc = l2_call(vm, &s, L2_OFF(l2_load), 0, 0, l2ra);
+	expect_rc(vm, "L2 load from a page L1 does not map", rc, TRAP_HDSI);
+	/* L1 handles it: maps the page, re-enters the L2 at the load */
+	l2_map(vm, L2_UNMAPPED, L1_DATA_B, PTE_RWX);
+	mapped = vm_stat("ahead_mapped");
+	missed = vm_stat("ahead_missed");
+	resolved = vm_stat("fault_resolved");
+	hdsi = vm_stat("exit_hdsi");
+	rc = l2_enter(vm, &s);
+	expect_rc(vm, "the L2 re-entered at its load", rc, TRAP_SYSCALL);
+	check(s.regs.gpr[6] == val, "the load read 0x%llx, want 0x%llx", s.regs.gpr[6], val);
+	check(vm_stat("ahead_mapped") == mapped + 1 && vm_stat("ahead_missed") == missed,
+	      "mapped ahead once: ahead_mapped %+ld ahead_missed %+ld",
+	      vm_stat("ahead_mapped") - mapped, vm_stat("ahead_missed") - missed);
+	check(vm_stat("exit_hdsi") == hdsi && vm_stat("fault_resolved") == resolved,
+	      "no second fault: exit_hdsi %+ld fault_resolved %+ld",
+	      vm_stat("exit_hdsi") - hdsi, vm_stat("fault_resolved") - resolved);
+
+	/* L1 leaves it unmapped and re-enters: the L2 faults as before */
+	l2_map(vm, L2_UNMAPPED, 0, 0);
+	expect_rc(vm, "H_TLB_INVALIDATE the page",
+		  HCALL(vm, KHN_H_TLB_INVALIDATE, tlbie_instr(0, 0, 1), L2_LPID, page_rb),
+		  KHN_H_SUCCESS);
+	rc = l2_call(vm, &s, L2_OFF(l2_load), 0, 0, l2ra);
+	expect_rc(vm, "L2 load from the page L1 unmapped", rc, TRAP_HDSI);
+	missed = vm_stat("ahead_missed");
+	rc = l2_enter(vm, &s);
+	expect_rc(vm, "re-entered with the page still unmapped", rc, TRAP_HDSI);
+	check(s.gs.hdar == l2ra && s.gs.hdsisr == DSISR_NOHPTE,
+	      "the same fault: hdar 0x%llx hdsisr 0x%llx", s.gs.hdar, s.gs.hdsisr);
+	check(vm_stat("ahead_missed") == missed + 1, "missed ahead once: %+ld",
+	      vm_stat("ahead_missed") - missed);
+	group_end();
+}
+
 static void t_hdec(struct vm *vm)
 {
 	struct l2 s;
@@ -1421,6 +1471,8 @@ static void scenario(u64 nr_cpus)
 		t_copy(&vm, !strcmp(mode, "baseline"));
 		t_hdsi(&vm, false);
 		t_hdsi(&vm, true);
+		if (!strcmp(mode, "module"))
+			t_fault_ahead(&vm);
 		t_hdec(&vm);
 		t_long_run(&vm);
 		t_many(&vm);

@@ -3,8 +3,9 @@
  * src/mmu.c on the live patched kvm-hv, the parts that need no guest
  * memory: an L2's shadow made live and torn down, the allocation contract
  * (nothing allocated for tables under the lock, only what was set aside),
- * PATE refresh without a table, and the rmap hooks on an empty VM.  The
- * fault path itself runs live in tests/l1sim.
+ * PATE refresh without a table, the rmap hooks on an empty VM, and the
+ * deferral of flushes while no vCPU runs the L2.  The fault path itself
+ * runs live in tests/l1sim.
  */
 
 #include <kunit/test.h>
@@ -141,12 +142,72 @@ static void rmap_hooks_on_leafless_l2s(struct kunit *test)
 	khn_l2_put(l2);
 }
 
+/* Flush the shadow LPID through the L2's tlb ops, as the shadow does. */
+static void flush_page_locked(struct khn_test_vm *t, struct khn_l2 *l2)
+{
+	spin_lock(&t->kvm->mmu_lock);
+	l2->tlb_ops.flush_page(l2, l2->kng.shadow_lpid, 0x10000, PAGE_SHIFT);
+	spin_unlock(&t->kvm->mmu_lock);
+}
+
+/*
+ * While no vCPU runs the L2, invalidations wait for its next entry, which
+ * flushes the LPID once for all of them; while one runs, they are
+ * issued at once.
+ */
+static void flush_deferred_to_next_entry(struct kunit *test)
+{
+	struct khn_test_vm *t = khn_test_vm_new(test);
+	struct khn_l2 *l2 = new_l2(test, t, 5);
+	u64 hw = khn_test_stat(t, KHN_STAT_HW_FLUSH);
+
+	flush_page_locked(t, l2);
+	flush_page_locked(t, l2);
+	KUNIT_EXPECT_EQ(test, khn_test_stat(t, KHN_STAT_FLUSH_DEFERRED), 2ULL);
+	KUNIT_EXPECT_EQ(test, khn_test_stat(t, KHN_STAT_HW_FLUSH), hw);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(l2->flush_pending));
+
+	khn_l2_run_begin(l2);
+	KUNIT_EXPECT_EQ(test, khn_test_stat(t, KHN_STAT_HW_FLUSH), hw + 1);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(l2->flush_pending));
+	/* running: the page flush is issued, nothing is left pending */
+	flush_page_locked(t, l2);
+	KUNIT_EXPECT_EQ(test, khn_test_stat(t, KHN_STAT_HW_FLUSH), hw + 2);
+	KUNIT_EXPECT_EQ(test, khn_test_stat(t, KHN_STAT_FLUSH_DEFERRED), 2ULL);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(l2->flush_pending));
+	khn_l2_run_end(l2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&l2->running), 0);
+
+	/* an entry with nothing pending flushes nothing */
+	khn_l2_run_begin(l2);
+	khn_l2_run_end(l2);
+	KUNIT_EXPECT_EQ(test, khn_test_stat(t, KHN_STAT_HW_FLUSH), hw + 2);
+	khn_l2_put(l2);
+}
+
+/* A deferred flush is issued when the L2 goes: its LPID is reused. */
+static void teardown_issues_the_deferred_flush(struct kunit *test)
+{
+	struct khn_test_vm *t = khn_test_vm_new(test);
+	struct khn_l2 *l2 = new_l2(test, t, 6);
+	u64 hw = khn_test_stat(t, KHN_STAT_HW_FLUSH);
+
+	flush_page_locked(t, l2);
+	KUNIT_EXPECT_EQ(test, khn_test_stat(t, KHN_STAT_HW_FLUSH), hw);
+	khn_l2_put(l2);
+	khn_vm_drop_all(t->vm);
+	/* the destroy's own LPID flush is deferred too: one flush for both */
+	KUNIT_EXPECT_EQ(test, khn_test_stat(t, KHN_STAT_HW_FLUSH), hw + 1);
+}
+
 static struct kunit_case mmu_cases[] = {
 	KUNIT_CASE(shadow_init_makes_the_tree_live),
 	KUNIT_CASE(zalloc_under_lock_takes_only_set_aside),
 	KUNIT_CASE(teardown_frees_the_set_aside_tables),
 	KUNIT_CASE(refresh_pate_without_a_table),
 	KUNIT_CASE(rmap_hooks_on_leafless_l2s),
+	KUNIT_CASE(flush_deferred_to_next_entry),
+	KUNIT_CASE(teardown_issues_the_deferred_flush),
 	{}
 };
 
