@@ -313,7 +313,7 @@ int khn_l2_shadow_init(struct khn_l2 *l2)
 	khn_l2_set_ptbl(l2);
 
 	spin_lock(&kvm->mmu_lock);
-	xa_store(&l2->vm->by_shadow, l2->kng.shadow_lpid, l2, GFP_NOWAIT);
+	xa_store(&l2->vm->by_shadow, l2->kng.shadow_lpid, l2, 0);
 	spin_unlock(&kvm->mmu_lock);
 	return 0;
 }
@@ -729,15 +729,17 @@ static enum khn_fault_outcome khn_fault_install(struct khn_nfault *nf,
 	 */
 	attrs = khn_combine_attrs(nf->xl.pte, l0_pte, nf->access);
 	before = vm->nrmap.bytes;
+	/* nothing allocated under the lock: only what was set aside */
 	err = khn_rmap_map(&vm->nrmap, &l2->sh, l2_ra, pa, shift, attrs,
-			   l1_base, GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN);
+			   l1_base, 0);
 	khn_nrmap_account(vm, before);
 	spin_unlock(&kvm->mmu_lock);
 	khn_nrmap_release(&vm->nrmap, l1_base);
 	/*
 	 * -ENOMEM: the page gained rmap entries between the top-up and the
-	 * lock, and the atomic fallback failed.  The retried fault tops up
-	 * for the page as it is now, sleeping, and fails there if it must.
+	 * lock and needs a bigger container than the one set aside.  The
+	 * retried fault tops up for the page as it is now, sleeping, and
+	 * fails there if it must.
 	 */
 	if (err)
 		return KHN_FAULT_RETRY;

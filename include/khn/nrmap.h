@@ -11,9 +11,9 @@
  * lock is a spinlock: set memory aside before taking it -- the page's
  * slot (khn_nrmap_reserve()) and the container its next entry needs
  * (khn_nrmap_spare_need(), khn_nrmap_spare_new() and
- * khn_nrmap_spare_set()) -- so that khn_nrmap_add() allocates nothing;
- * its atomic @gfp is the fallback when the page gained entries in
- * between.  Entries only
+ * khn_nrmap_spare_set()) -- and khn_nrmap_add() with @gfp 0 allocates
+ * nothing: when the page gained entries in between and the spare is too
+ * small, it fails and the caller tops up again.  Entries only
  * ever describe shadows that exist or existed; a stale entry costs a no-op
  * unmap, never a wrong one.
  *

@@ -134,6 +134,8 @@ static struct nrmap_node *node_new(struct khn_nrmap *rm,
 		rm->spare = NULL;
 		cap = node->cap;
 	} else {
+		if (!gfp)	/* the spare or nothing */
+			return NULL;
 		node = kmalloc(struct_size(node, ent, cap), gfp | __GFP_ACCOUNT);
 		if (!node)
 			return NULL;
@@ -154,7 +156,8 @@ static void node_free(struct khn_nrmap *rm, struct nrmap_node *node)
 /**
  * khn_nrmap_node_bytes() - memory of the container of an L1 page
  * @nr:	entries the page has had at most (a container grows, one
- *	kmalloc bucket at a time, and shrinks when a quarter full)
+ *	kmalloc bucket at a time, and keeps its size until the page is
+ *	back to one entry)
  *
  * Return: the bytes counted in &khn_nrmap.bytes for it.
  */
@@ -329,7 +332,10 @@ EXPORT_SYMBOL_IF_KUNIT(khn_nrmap_destroy);
  * @lpid:	L1's LPID of the L2
  * @l2_ra:	L2-real address of the leaf, aligned to 1 << @shift
  * @shift:	the leaf's page shift: 12, 16, 21 or 30
- * @gfp:	for the allocations (atomic under a spinlock)
+ * @gfp:	for the allocations (atomic under a spinlock); 0: allocate
+ *		nothing, only the spare (khn_nrmap_spare_set()) may hold a
+ *		new container, and the page's slot must have been reserved
+ *		(khn_nrmap_reserve())
  *
  * An entry identical to one the page has already is not added again.
  *
@@ -430,23 +436,19 @@ static void slot_keep(struct khn_nrmap *rm, unsigned long index,
 		      struct nrmap_node *node, struct nrmap_ent *ents,
 		      unsigned int kept)
 {
-	struct nrmap_node *smaller;
-
 	if (!kept) {
 		xa_erase(&rm->xa, index);
 	} else if (kept == 1 && ent_fits_value(&ents[0])) {
-		xa_store(&rm->xa, index, ent_to_value(&ents[0]),
-			 GFP_NOWAIT | __GFP_NOWARN);
+		/* the slot is occupied: storing into it allocates nothing */
+		xa_store(&rm->xa, index, ent_to_value(&ents[0]), 0);
 	} else {
-		/* only a node can hold more than one, or a big LPID */
+		/*
+		 * Only a node can hold more than one, or a big LPID.  It keeps
+		 * its size: removal runs under the caller's spinlock, where
+		 * nothing is allocated, and the page may well grow again.
+		 */
 		node->nr = kept;
-		if (kept > node->cap / 4)
-			return;
-		smaller = node_new(rm, node->ent, kept, kept,
-				   GFP_NOWAIT | __GFP_NOWARN);
-		if (!smaller)
-			return;
-		xa_store(&rm->xa, index, smaller, GFP_NOWAIT | __GFP_NOWARN);
+		return;
 	}
 	if (node)
 		node_free(rm, node);

@@ -30,7 +30,8 @@
  * @shift:	its page shift
  * @attrs:	its attributes (khn_shadow_map())
  * @l1_ra:	L1-real address backing it (its origin), aligned to the leaf
- * @gfp:	for the rmap entry (atomic under the lock)
+ * @gfp:	for the rmap entry (atomic under the lock, or 0: only memory
+ *		set aside, see khn_nrmap_add())
  *
  * The leaf is installed first (a leaf it replaces, breaks or collapses
  * loses its entry through the notifier), then its entry is added; if that

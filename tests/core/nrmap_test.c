@@ -171,6 +171,38 @@ static void spare_container_is_taken_before_allocating(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, fx->rm.spare);
 }
 
+/*
+ * With no gfp an add allocates nothing: a page that needs a container
+ * gets one only from the spare, else -ENOMEM and the map is unchanged.
+ */
+static void add_without_gfp_takes_only_the_spare(struct kunit *test)
+{
+	struct nrmap_fx *fx = test->priv;
+
+	KUNIT_ASSERT_EQ(test, khn_nrmap_reserve(&fx->rm, 0x60000, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, khn_nrmap_add(&fx->rm, 0x60000, 1, 0x1000, 12, 0), 0);
+	KUNIT_EXPECT_EQ(test, fx->rm.bytes, (size_t)0);
+	/* a second entry needs a container of two: none set aside */
+	KUNIT_EXPECT_EQ(test, khn_nrmap_add(&fx->rm, 0x60000, 2, 0x2000, 12, 0),
+			-ENOMEM);
+	KUNIT_EXPECT_EQ(test, fx->rm.nr_entries, 1UL);
+	KUNIT_EXPECT_EQ(test, fx->rm.bytes, (size_t)0);
+	KUNIT_EXPECT_EQ(test, khn_nrmap_for_range(&fx->rm, 0x60000, 0x61000,
+						  false, record, fx), 1L);
+	/* set aside, it goes in */
+	KUNIT_EXPECT_EQ(test, khn_nrmap_spare_need(&fx->rm, 0x60000, 2), 2U);
+	KUNIT_EXPECT_NULL(test, khn_nrmap_spare_set(&fx->rm,
+						    khn_nrmap_spare_new(2, GFP_KERNEL)));
+	KUNIT_EXPECT_EQ(test, khn_nrmap_add(&fx->rm, 0x60000, 2, 0x2000, 12, 0), 0);
+	KUNIT_EXPECT_NULL(test, fx->rm.spare);
+	KUNIT_EXPECT_EQ(test, fx->rm.nr_entries, 2UL);
+	KUNIT_EXPECT_EQ(test, fx->rm.bytes, khn_nrmap_node_bytes(2));
+	/* a third: the container of two is full, nothing set aside */
+	KUNIT_EXPECT_EQ(test, khn_nrmap_add(&fx->rm, 0x60000, 3, 0x3000, 12, 0),
+			khn_nrmap_node_bytes(2) == khn_nrmap_node_bytes(3) ?
+			0 : -ENOMEM);
+}
+
 static void big_lpid_gets_a_container(struct kunit *test)
 {
 	struct nrmap_fx *fx = test->priv;
@@ -479,6 +511,7 @@ static struct kunit_case nrmap_test_cases[] = {
 	KUNIT_CASE(one_entry_is_held_inline_and_found),
 	KUNIT_CASE(reserved_slot_is_no_entry_until_added),
 	KUNIT_CASE(spare_container_is_taken_before_allocating),
+	KUNIT_CASE(add_without_gfp_takes_only_the_spare),
 	KUNIT_CASE(big_lpid_gets_a_container),
 	KUNIT_CASE(identical_adds_are_one_entry),
 	KUNIT_CASE(container_grows_and_goes_back_inline),
