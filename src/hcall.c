@@ -71,6 +71,11 @@ static void khn_apply_l2(struct khn_l2 *l2, const struct khn_tlb_decision *d)
 	unsigned long n;
 
 	mutex_lock(&l2->lock);
+	/*
+	 * Whatever the scope, L1 may have changed directory entries: the
+	 * next walk starts from the root, as after a hardware PWC flush.
+	 */
+	khn_pwc_flush(&l2->pwc);
 	spin_lock(&kvm->mmu_lock);
 	/* the leaves dropped take their rmap entries with them */
 	n = khn_tlb_apply(d, &l2->sh);

@@ -414,6 +414,8 @@ int khn_l2_refresh_pate(struct khn_l2 *l2)
 	WRITE_ONCE(l2->pate_ok, !err);
 	if (!err)
 		l2->pate = pate;
+	/* the tree may be another: nothing cached from the old one holds */
+	khn_pwc_flush(&l2->pwc);
 	l2->kng.l1_gr_to_hr = err ? 0 : pate.dw0;
 	l2->kng.process_table = err ? 0 : pate.dw1;
 	khn_l2_set_ptbl(l2);
@@ -591,14 +593,18 @@ static bool khn_fault_walk(struct khn_nfault *nf, enum khn_fault_outcome *o)
 	struct kvm_vcpu *vcpu = nf->vcpu;
 	struct khn_l2 *l2 = nf->l2;
 	struct khn_l1_mem mem;
+	unsigned long hits;
 	int err;
 
 	*o = KHN_FAULT_REFLECTED;
 	if (!l2->pate_ok && khn_l2_refresh_pate(l2))
 		return false;
 	khn_l1_mem_init(&mem, vcpu->kvm);
-	err = khn_l1_walk(&mem, &l2->pate, nf->l2_ra, nf->access, false,
-			  &nf->xl, &nf->f);
+	hits = l2->pwc.hits;
+	err = khn_l1_walk(&mem, &l2->pate, &l2->pwc, nf->l2_ra, nf->access,
+			  false, &nf->xl, &nf->f);
+	khn_stat_inc(&l2->vm->stats, l2->pwc.hits != hits ?
+		     KHN_STAT_WALK_CACHED : KHN_STAT_WALK_FULL);
 	if (err == KHN_WALK_RETRY) {
 		*o = KHN_FAULT_RETRY;
 		return false;

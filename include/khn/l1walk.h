@@ -164,13 +164,60 @@ struct khn_xlate {
 	unsigned int level;
 };
 
+/* Tables a struct khn_pwc remembers */
+#define KHN_PWC_ENTRIES	16
+
+/**
+ * struct khn_pwc_entry - one directory table of L1's tree, as last walked
+ * @prefix:	the L2-real address bits above @span + @nls: every address
+ *		with them is translated through @table
+ * @table:	L1-real base of the table
+ * @nls:	log2 of its entries
+ * @span:	log2 of the bytes each of its entries maps
+ * @level:	its level in the tree (0 = root; never cached)
+ */
+struct khn_pwc_entry {
+	u64 prefix;
+	u64 table;
+	u8 nls;
+	u8 span;
+	u8 level;
+};
+
+/**
+ * struct khn_pwc - a page-walk cache of one L2's partition-scoped tree
+ * @e:		the tables, each reached through directory entries that were
+ *		valid and well formed when read
+ * @nr:		entries of @e in use
+ * @next:	the entry the next fill replaces once all are in use
+ * @hits:	walks that started below the root
+ * @misses:	walks that started at the root
+ *
+ * Hardware caches the directory levels of a walk the same way, and L1
+ * must flush them (tlbie with RIC 1 or 2) when it changes or frees a
+ * directory entry it made valid; until then a walk may start below it.
+ * The owner flushes the whole cache (khn_pwc_flush()) on every
+ * invalidation L1 asks for the L2 and whenever the L2's partition table
+ * entry is re-read.  Leaves are never cached: every walk reads its leaf.
+ * Not locked: the owner serialises walks and flushes.
+ */
+struct khn_pwc {
+	struct khn_pwc_entry e[KHN_PWC_ENTRIES];
+	unsigned int nr;
+	unsigned int next;
+	unsigned long hits;
+	unsigned long misses;
+};
+
+void khn_pwc_flush(struct khn_pwc *pwc);
+
 int khn_pate_read(const struct khn_l1_mem *l1, u64 ptcr, u64 lpid,
 		  struct khn_pate *pate);
 int khn_pate_decode(u64 dw0, u64 dw1, struct khn_pate *pate);
 bool khn_ptcr_valid(u64 ptcr);
 
 int khn_l1_walk(const struct khn_l1_mem *l1, const struct khn_pate *pate,
-		u64 addr, unsigned int access, bool set_rc,
-		struct khn_xlate *xl, struct khn_fault *fault);
+		struct khn_pwc *pwc, u64 addr, unsigned int access,
+		bool set_rc, struct khn_xlate *xl, struct khn_fault *fault);
 
 #endif /* _KHN_L1WALK_H */

@@ -100,6 +100,9 @@ struct khn_ahead {
  * @ahead:	per L2 vCPU (by token, modulo), its last fault that went to
  *		L1 for want of an L1 leaf, for khn_fault_ahead(); written
  *		under @lock
+ * @pwc:	directory tables of L1's tree the fault path walked last;
+ *		under @lock, flushed with every invalidation L1 asks for
+ *		this L2 and every re-read of @pate
  */
 struct khn_l2 {
 	struct kvm_nested_guest kng;
@@ -115,6 +118,7 @@ struct khn_l2 {
 	bool flush_pending;
 	spinlock_t flush_lock;		/* see @flush_lock above */
 	struct khn_ahead ahead[KHN_AHEAD_SLOTS];
+	struct khn_pwc pwc;
 };
 
 static inline struct khn_l2 *khn_l2_of_vcpu(struct kvm_vcpu *vcpu)

@@ -35,6 +35,36 @@ struct vcpu_state {
 
 static struct vcpu_state v[MAX_VCPUS];
 
+/* transition profile: time from one event to the next on a vCPU */
+#define NEV 40
+static const char *evn[NEV];
+static int nev;
+static unsigned long long pr_sum[NEV][NEV], pr_n[NEV][NEV];
+static int last_ev[MAX_VCPUS];
+static unsigned long long last_ts[MAX_VCPUS];
+
+static int ev_id(const char *ev)
+{
+	char name[64];
+	const char *m;
+	int i, len = strcspn(ev, ":");
+
+	if (len > 40)
+		len = 40;
+	memcpy(name, ev, len);
+	name[len] = 0;
+	m = strstr(ev, " mark ");
+	if (m)
+		snprintf(name + len, sizeof(name) - len, "%ld", strtol(m + 6, NULL, 10));
+	for (i = 0; i < nev; i++)
+		if (!strcmp(evn[i], name))
+			return i;
+	if (nev == NEV)
+		return NEV - 1;
+	evn[nev] = strdup(name);
+	return nev++;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long long tb_hz, n = 0, total = 0, l2 = 0, bad = 0;
@@ -46,6 +76,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: rtsum TB_HZ <trace\n");
 		return 2;
 	}
+	memset(last_ev, -1, sizeof(last_ev));
 	while (fgets(line, sizeof(line), stdin)) {
 		char *ev = strstr(line, ": kvm_"), *p, *end;
 		unsigned long long ts;
@@ -75,6 +106,16 @@ int main(int argc, char **argv)
 		if (id >= MAX_VCPUS)
 			continue;
 		s = &v[id];
+		{
+			int e = ev_id(ev);
+
+			if (last_ev[id] >= 0 && s->in) {
+				pr_sum[last_ev[id]][e] += ts - last_ts[id];
+				pr_n[last_ev[id]][e]++;
+			}
+			last_ev[id] = e;
+			last_ts[id] = ts;
+		}
 		if (!strncmp(ev, "kvm_hcall_enter:", 16)) {
 			if (strstr(ev, "hcall=H_ENTER_NESTED ")) {
 				s->in = 1;
@@ -138,6 +179,16 @@ int main(int argc, char **argv)
 	if (prep || post) {
 		printf("E2E-COUNT rt.module_prep_us=%llu\n", prep * 1000000 / tb_hz);
 		printf("E2E-COUNT rt.module_post_us=%llu\n", post * 1000000 / tb_hz);
+	}
+	{
+		int i, j;
+
+		for (i = 0; i < nev; i++)
+			for (j = 0; j < nev; j++)
+				if (pr_n[i][j] > 100)
+					printf("E2E-PAIR %s -> %s n=%llu us=%.3f\n",
+					       evn[i], evn[j], pr_n[i][j],
+					       (double)pr_sum[i][j] * 1000000 / tb_hz / pr_n[i][j]);
 	}
 	printf("E2E-COUNT rt.unparsed_lines=%llu\n", bad);
 	return 0;

@@ -113,7 +113,7 @@ static bool khn_l2_real_xlate(const struct khn_gcopy *c, u64 l2_ra,
 	struct khn_fault fault;
 	struct khn_xlate xl;
 
-	if (khn_l1_walk(c->l1, c->pate, l2_ra, access, false, &xl, &fault))
+	if (khn_l1_walk(c->l1, c->pate, NULL, l2_ra, access, false, &xl, &fault))
 		return false;
 	*l1_ra = xl.l1_ra;
 	*room = BIT_ULL(xl.shift) - (l2_ra & (BIT_ULL(xl.shift) - 1));
@@ -212,7 +212,7 @@ static unsigned int khn_gcopy_plan(const struct khn_gcopy *c,
 	while (n) {
 		if (WARN_ON_ONCE(nr == KHN_GCOPY_CHUNKS))
 			return 0;
-		if (khn_l1_walk(&c->l2, tree, eaddr, access, false, &xl,
+		if (khn_l1_walk(&c->l2, tree, NULL, eaddr, access, false, &xl,
 				&fault))
 			return 0;
 		/* xl.l1_ra is L2-real here: the tree is the L2's own */

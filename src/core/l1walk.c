@@ -269,13 +269,83 @@ static bool khn_leaf_allows(u64 pte, unsigned int access)
 	return true;
 }
 
+/**
+ * khn_pwc_flush() - forget every table a page-walk cache holds
+ * @pwc:	the cache
+ */
+void khn_pwc_flush(struct khn_pwc *pwc)
+{
+	pwc->nr = 0;
+	pwc->next = 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_pwc_flush);
+
+/* Start @w at the deepest cached table on its address's path, if any. */
+static void khn_pwc_lookup(struct khn_pwc *pwc, struct khn_walk *w)
+{
+	const struct khn_pwc_entry *best = NULL, *c;
+	unsigned int i;
+
+	for (i = 0; i < pwc->nr; i++) {
+		c = &pwc->e[i];
+		if (w->addr >> (c->span + c->nls) != c->prefix)
+			continue;
+		if (!best || c->level > best->level)
+			best = c;
+	}
+	if (!best) {
+		pwc->misses++;
+		return;
+	}
+	pwc->hits++;
+	w->table = best->table;
+	w->nls = best->nls;
+	w->span = best->span;
+	w->level = best->level;
+}
+
+/*
+ * Remember the table a walk ended in, when directory entries led there:
+ * the walk read its entry, so the table itself lies in L1 memory.
+ */
+static void khn_pwc_fill(struct khn_pwc *pwc, const struct khn_walk *w,
+			 enum khn_walk_err err)
+{
+	struct khn_pwc_entry *c;
+	u64 prefix;
+	unsigned int i;
+
+	if (!w->level || err == KHN_WALK_READ_FAULT ||
+	    err == KHN_WALK_BAD_PATE || err == KHN_WALK_BEYOND_RTS)
+		return;
+	prefix = w->addr >> (w->span + w->nls);
+	for (i = 0; i < pwc->nr; i++)
+		if (pwc->e[i].level == w->level && pwc->e[i].prefix == prefix &&
+		    pwc->e[i].table == w->table)
+			return;
+	if (pwc->nr < KHN_PWC_ENTRIES) {
+		c = &pwc->e[pwc->nr++];
+	} else {
+		c = &pwc->e[pwc->next];
+		pwc->next = (pwc->next + 1) % KHN_PWC_ENTRIES;
+	}
+	*c = (struct khn_pwc_entry) {
+		.prefix = prefix,
+		.table = w->table,
+		.nls = w->nls,
+		.span = w->span,
+		.level = w->level,
+	};
+}
+
 /*
  * Walk from the root to a well-formed leaf that grants @access.  Bounded:
  * khn_pde_descend() refuses to go below level KHN_WALK_MAX_LEVELS - 1.
  */
 static enum khn_walk_err khn_walk_once(struct khn_walk *w,
 				       const struct khn_l1_mem *l1,
-				       const struct khn_pate *pate, u64 addr,
+				       const struct khn_pate *pate,
+				       struct khn_pwc *pwc, u64 addr,
 				       unsigned int access)
 {
 	enum khn_walk_err err;
@@ -285,6 +355,8 @@ static enum khn_walk_err khn_walk_once(struct khn_walk *w,
 		return KHN_WALK_BAD_PATE;
 	if (addr >> pate->va_bits)
 		return KHN_WALK_BEYOND_RTS;
+	if (pwc)
+		khn_pwc_lookup(pwc, w);
 
 	for (;;) {
 		err = khn_walk_read(w);
@@ -395,6 +467,8 @@ static int khn_walk_fail(const struct khn_walk *w, enum khn_walk_err err,
  * khn_l1_walk() - translate an L2-real address through L1's tree
  * @l1: L1 memory
  * @pate: the L2's entry, from khn_pate_read() or khn_pate_decode()
+ * @pwc: the L2's page-walk cache, or NULL: the walk starts at the deepest
+ *	 table it holds for @addr, and it learns the table the walk ends in
  * @addr: L2-real address
  * @access: KHN_ACC_* rights the access needs (0: no permission check)
  * @set_rc: set R, and C for a write, in L1's leaf as hardware would
@@ -414,15 +488,17 @@ static int khn_walk_fail(const struct khn_walk *w, enum khn_walk_err err,
  * (%KHN_WALK_RETRY) with @fault describing it.
  */
 int khn_l1_walk(const struct khn_l1_mem *l1, const struct khn_pate *pate,
-		u64 addr, unsigned int access, bool set_rc,
-		struct khn_xlate *xl, struct khn_fault *fault)
+		struct khn_pwc *pwc, u64 addr, unsigned int access,
+		bool set_rc, struct khn_xlate *xl, struct khn_fault *fault)
 {
 	enum khn_walk_err err;
 	struct khn_walk w;
 	unsigned int tries;
 
 	for (tries = 0; tries < KHN_L1WALK_RC_TRIES; tries++) {
-		err = khn_walk_once(&w, l1, pate, addr, access);
+		err = khn_walk_once(&w, l1, pate, pwc, addr, access);
+		if (pwc)
+			khn_pwc_fill(pwc, &w, err);
 		if (err != KHN_WALK_OK || !set_rc)
 			break;
 		err = khn_leaf_set_rc(&w, access);

@@ -74,7 +74,7 @@ static int walk(struct walk_env *e, u64 addr, unsigned int access,
 	e->addr = addr;
 	memset(&e->xl, 0, sizeof(e->xl));
 	memset(&e->fault, 0, sizeof(e->fault));
-	return khn_l1_walk(&e->l1->mem, &e->pate, addr, access, set_rc,
+	return khn_l1_walk(&e->l1->mem, &e->pate, NULL, addr, access, set_rc,
 			   &e->xl, &e->fault);
 }
 
@@ -860,6 +860,221 @@ static void walk_rejects_unusable_pate(struct kunit *test)
 	});
 }
 
+/* ------------------------------------------------------------------ */
+/* The page-walk cache                                                  */
+
+static int walk_pwc(struct walk_env *e, struct khn_pwc *pwc, u64 addr,
+		    unsigned int access)
+{
+	e->addr = addr;
+	memset(&e->xl, 0, sizeof(e->xl));
+	memset(&e->fault, 0, sizeof(e->fault));
+	return khn_l1_walk(&e->l1->mem, &e->pate, pwc, addr, access, false,
+			   &e->xl, &e->fault);
+}
+
+static void pwc_second_walk_reads_only_the_leaf(struct kunit *test)
+{
+	struct walk_env *e = walk_env_4k(test, RWX | R_C);
+	struct khn_pwc *pwc = kunit_kzalloc(test, sizeof(*pwc), GFP_KERNEL);
+	struct khn_xlate first;
+
+	KUNIT_ASSERT_NOT_NULL(test, pwc);
+	KUNIT_ASSERT_EQ(test, walk_pwc(e, pwc, L2_ADDR, KHN_ACC_READ), 0);
+	KUNIT_EXPECT_EQ(test, e->l1->reads, 4);
+	KUNIT_EXPECT_EQ(test, pwc->misses, 1);
+	KUNIT_EXPECT_EQ(test, pwc->nr, 1);
+	first = e->xl;
+
+	e->l1->reads = 0;
+	KUNIT_ASSERT_EQ(test, walk_pwc(e, pwc, L2_ADDR, KHN_ACC_READ), 0);
+	KUNIT_EXPECT_EQ(test, e->l1->reads, 1);
+	KUNIT_EXPECT_EQ(test, e->l1->last_read, path_ra(e, 3));
+	KUNIT_EXPECT_EQ(test, pwc->hits, 1);
+	KUNIT_EXPECT_EQ(test, pwc->nr, 1);
+	KUNIT_EXPECT_EQ(test, e->xl.l1_ra, first.l1_ra);
+	KUNIT_EXPECT_EQ(test, e->xl.pte, first.pte);
+	KUNIT_EXPECT_EQ(test, e->xl.pte_ra, first.pte_ra);
+	KUNIT_EXPECT_EQ(test, e->xl.level, 3);
+	KUNIT_EXPECT_EQ(test, e->xl.shift, KHN_SHIFT_4K);
+
+	/* outside the cached table's 2M: from the root again */
+	e->l1->reads = 0;
+	walk_pwc(e, pwc, L2_ADDR ^ SZ_2M, KHN_ACC_READ);
+	KUNIT_EXPECT_EQ(test, pwc->misses, 2);
+	KUNIT_EXPECT_GT(test, e->l1->reads, 1);
+}
+
+/* A leaf L1 adds to a cached table is seen: leaves are never cached. */
+static void pwc_sees_leaf_added_to_cached_table(struct kunit *test)
+{
+	struct walk_env *e = walk_env_4k(test, RWX | R_C);
+	struct khn_pwc *pwc = kunit_kzalloc(test, sizeof(*pwc), GFP_KERNEL);
+	u64 next = L2_ADDR + SZ_4K;
+
+	KUNIT_ASSERT_NOT_NULL(test, pwc);
+	KUNIT_EXPECT_EQ(test, walk_pwc(e, pwc, next, KHN_ACC_READ), -ENOENT);
+	KUNIT_EXPECT_EQ(test, e->fault.level, 3);
+	fake_l1_map(e->tree, next, PAGE_RA + SZ_4K, KHN_SHIFT_4K, RWX | R_C);
+	e->l1->reads = 0;
+	KUNIT_ASSERT_EQ(test, walk_pwc(e, pwc, next, KHN_ACC_READ), 0);
+	KUNIT_EXPECT_EQ(test, e->l1->reads, 1);
+	KUNIT_EXPECT_EQ(test, e->xl.l1_ra, PAGE_RA + SZ_4K + (next & 0xfff));
+	KUNIT_EXPECT_EQ(test, pwc->hits, 1);
+}
+
+/*
+ * A directory entry L1 clears is not seen until the cache is flushed, as
+ * with hardware until L1's tlbie (RIC 1 or 2); after it the walk starts
+ * at the root and finds the hole.
+ */
+static void pwc_flush_makes_directory_change_seen(struct kunit *test)
+{
+	struct walk_env *e = walk_env_4k(test, RWX | R_C);
+	struct khn_pwc *pwc = kunit_kzalloc(test, sizeof(*pwc), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, pwc);
+	KUNIT_ASSERT_EQ(test, walk_pwc(e, pwc, L2_ADDR, KHN_ACC_READ), 0);
+	set_path_entry(e, 2, 0);
+	KUNIT_EXPECT_EQ(test, walk_pwc(e, pwc, L2_ADDR, KHN_ACC_READ), 0);
+
+	khn_pwc_flush(pwc);
+	KUNIT_EXPECT_EQ(test, pwc->nr, 0);
+	e->l1->reads = 0;
+	KUNIT_EXPECT_EQ(test, walk_pwc(e, pwc, L2_ADDR, KHN_ACC_READ), -ENOENT);
+	KUNIT_EXPECT_EQ(test, e->fault.level, 2);
+	KUNIT_EXPECT_EQ(test, e->fault.entry_ra, path_ra(e, 2));
+	KUNIT_EXPECT_EQ(test, e->l1->reads, 3);
+}
+
+static u64 pwc_rand(u64 *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/*
+ * Over a tree with leaves of every size, holes and malformed entries, a
+ * walk through the cache ends exactly as a walk from the root: same
+ * result, translation and fault, whichever ran first.
+ */
+static void pwc_walks_end_as_full_walks(struct kunit *test)
+{
+	struct walk_env *e = walk_env_create(test, &fake_l1_geom_4k);
+	struct khn_pwc *pwc = kunit_kzalloc(test, sizeof(*pwc), GFP_KERNEL);
+	struct khn_xlate xl;
+	struct khn_fault fault;
+	u64 seed = 0x9e3779b97f4a7c15ULL, base = L2_ADDR & ~(SZ_1G - 1ULL), bad;
+	unsigned int i, access;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, pwc);
+	for (i = 0; i < 48; i++) {
+		u64 a = base + (pwc_rand(&seed) % (SZ_1G / SZ_4K)) * SZ_4K;
+
+		fake_l1_map(e->tree, a, PAGE_RA + a % SZ_1G, KHN_SHIFT_4K,
+			    (i % 3 ? RWX : KHN_RPTE_READ) | R_C);
+	}
+	fake_l1_map(e->tree, base + 5 * SZ_2M, PAGE_RA, KHN_SHIFT_2M,
+		    RWX | R_C);
+	fake_l1_map(e->tree, base + 3ULL * SZ_1G, PAGE_RA, KHN_SHIFT_1G,
+		    RWX | R_C);
+	/* a leaf with reserved bits, and one with an unaligned RPN */
+	bad = fake_l1_map(e->tree, base + 7 * SZ_2M, PAGE_RA, KHN_SHIFT_4K, RWX);
+	fake_l1_write64(e->l1, bad, fake_l1_read64(e->l1, bad) | KHN_RPTE_RSVD);
+	fake_l1_map(e->tree, base + 9 * SZ_2M, PAGE_RA + SZ_4K,
+		    KHN_SHIFT_2M, RWX);
+
+	for (i = 0; i < 2000; i++) {
+		u64 r = pwc_rand(&seed), a;
+
+		switch (r % 4) {
+		case 0:		/* anywhere in the tree */
+			a = (r >> 8) & (BIT_ULL(e->pate.va_bits) - 1);
+			break;
+		case 1:		/* the special 2M regions and the 1G leaf */
+			a = base + ((r >> 8) % 12) * SZ_2M + ((r >> 20) & 0xfff);
+			if ((r >> 40) & 1)
+				a = base + 3ULL * SZ_1G + ((r >> 8) % SZ_1G);
+			break;
+		default:	/* near the small leaves */
+			a = base + ((r >> 8) % (SZ_1G / SZ_4K)) * SZ_4K;
+			break;
+		}
+		access = BIT((r >> 60) % 3);
+		if (r & BIT_ULL(50)) {
+			ret = walk_pwc(e, pwc, a, access);
+			xl = e->xl;
+			fault = e->fault;
+			KUNIT_EXPECT_EQ(test, walk(e, a, access, false), ret);
+		} else {
+			ret = walk(e, a, access, false);
+			xl = e->xl;
+			fault = e->fault;
+			KUNIT_EXPECT_EQ(test, walk_pwc(e, pwc, a, access), ret);
+		}
+		KUNIT_EXPECT_EQ(test, e->xl.l1_ra, xl.l1_ra);
+		KUNIT_EXPECT_EQ(test, e->xl.pte, xl.pte);
+		KUNIT_EXPECT_EQ(test, e->xl.pte_ra, xl.pte_ra);
+		KUNIT_EXPECT_EQ(test, e->xl.level, xl.level);
+		KUNIT_EXPECT_EQ(test, e->fault.err, fault.err);
+		KUNIT_EXPECT_EQ(test, e->fault.dsisr, fault.dsisr);
+		KUNIT_EXPECT_EQ(test, e->fault.srr1, fault.srr1);
+		KUNIT_EXPECT_EQ(test, e->fault.level, fault.level);
+		KUNIT_EXPECT_EQ(test, e->fault.entry, fault.entry);
+		KUNIT_EXPECT_EQ(test, e->fault.entry_ra, fault.entry_ra);
+		if (e->fault.entry_ra != fault.entry_ra || e->xl.pte != xl.pte)
+			break;
+	}
+	/* the cache was used, and stayed within its size */
+	KUNIT_EXPECT_GT(test, pwc->hits, 200);
+	KUNIT_EXPECT_LE(test, pwc->nr, KHN_PWC_ENTRIES);
+}
+
+/* Past its size the cache replaces entries, and still walks right. */
+static void pwc_replaces_entries_when_full(struct kunit *test)
+{
+	struct walk_env *e = walk_env_create(test, &fake_l1_geom_4k);
+	struct khn_pwc *pwc = kunit_kzalloc(test, sizeof(*pwc), GFP_KERNEL);
+	u64 base = L2_ADDR & ~(SZ_1G - 1ULL);
+	unsigned int i, round;
+	unsigned long hits;
+
+	KUNIT_ASSERT_NOT_NULL(test, pwc);
+	for (i = 0; i < KHN_PWC_ENTRIES + 4; i++)
+		fake_l1_map(e->tree, base + i * SZ_2M, PAGE_RA + i * SZ_4K,
+			    KHN_SHIFT_4K, RWX | R_C);
+	for (round = 0; round < 2; round++)
+		for (i = 0; i < KHN_PWC_ENTRIES + 4; i++) {
+			KUNIT_ASSERT_EQ(test, walk_pwc(e, pwc, base + i * SZ_2M,
+						       KHN_ACC_READ), 0);
+			KUNIT_EXPECT_EQ(test, e->xl.l1_ra, PAGE_RA + i * SZ_4K);
+		}
+	KUNIT_EXPECT_EQ(test, pwc->nr, KHN_PWC_ENTRIES);
+	KUNIT_EXPECT_LT(test, pwc->next, KHN_PWC_ENTRIES);
+	/* the tables walked last are the ones kept */
+	hits = pwc->hits;
+	KUNIT_ASSERT_EQ(test, walk_pwc(e, pwc, base + (i - 1) * SZ_2M,
+				       KHN_ACC_READ), 0);
+	KUNIT_EXPECT_EQ(test, pwc->hits, hits + 1);
+}
+
+static struct kunit_case pwc_test_cases[] = {
+	KUNIT_CASE(pwc_second_walk_reads_only_the_leaf),
+	KUNIT_CASE(pwc_sees_leaf_added_to_cached_table),
+	KUNIT_CASE(pwc_flush_makes_directory_change_seen),
+	KUNIT_CASE(pwc_walks_end_as_full_walks),
+	KUNIT_CASE(pwc_replaces_entries_when_full),
+	{}
+};
+
+static struct kunit_suite pwc_test_suite = {
+	.name = "khn-pwc",
+	.test_cases = pwc_test_cases,
+};
+
 static struct kunit_case l1walk_test_cases[] = {
 	KUNIT_CASE_PARAM(walk_translates_every_page_size, size_gen_params),
 	KUNIT_CASE(walk_translates_through_five_levels),
@@ -1206,4 +1421,4 @@ static struct kunit_suite pate_test_suite = {
 	.test_cases = pate_test_cases,
 };
 
-kunit_test_suites(&pate_test_suite, &l1walk_test_suite);
+kunit_test_suites(&pate_test_suite, &l1walk_test_suite, &pwc_test_suite);
