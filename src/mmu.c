@@ -28,10 +28,117 @@
 #include "khn/rmap.h"
 #include "trace.h"
 
+/*
+ * L1 memory through L0's partition-scoped table for L1: the page an
+ * L1-real address maps to, by the kernel's linear map, under
+ * kvm->mmu_lock.  L0's MMU notifiers (swap, migration, KSM, THP split,
+ * memslot removal) take that lock to unmap the page before it goes, so
+ * the page is L1's while it is copied; a write sets R/C in the PTE as the
+ * hardware would, so a dirty-log harvest sees it.  Several times cheaper
+ * than kvm_read_guest()'s user access.  Only a present, cacheable PTE of
+ * online RAM is used (writable, for a write); anything else -- a page L0
+ * has not mapped for L1 yet, or swapped out, a device's memory -- is
+ * left to the caller's kvm_read_guest()/kvm_write_guest(), which faults
+ * it in or refuses it.  @len stays within one page.
+ */
+static bool khn_l1_copy_page(struct kvm *kvm, u64 ra, void *buf, size_t len,
+			     bool write)
+{
+	u64 pte, hpa, rc = _PAGE_ACCESSED | _PAGE_DIRTY;
+	unsigned int shift = 0;
+	bool done = false;
+	pte_t *ptep;
+
+	spin_lock(&kvm->mmu_lock);
+	ptep = find_kvm_secondary_pte(kvm, ra, &shift);
+	if (!ptep)
+		goto out;
+	pte = pte_val(READ_ONCE(*ptep));
+	if (!pte_present(__pte(pte)) || (pte & _PAGE_CACHE_CTL) ||
+	    (write && !(pte & _PAGE_WRITE)))
+		goto out;
+	if (!shift)
+		shift = PAGE_SHIFT;
+	hpa = (pte & PTE_RPN_MASK & ~((1ULL << shift) - 1)) |
+	      (ra & ((1ULL << shift) - 1));
+	if (!pfn_to_online_page(hpa >> PAGE_SHIFT))
+		goto out;
+	if (write) {
+		if ((pte & rc) != rc)
+			__radix_pte_update(ptep, 0, rc);
+		memcpy(__va(hpa), buf, len);
+	} else {
+		memcpy(buf, __va(hpa), len);
+	}
+	done = true;
+out:
+	spin_unlock(&kvm->mmu_lock);
+	return done;
+}
+
+/* L1-real addresses L0's partition-scoped table translates without alias */
+#define KHN_L1_RA_END	BIT_ULL(52)
+
+static bool khn_l1_copy(struct kvm *kvm, u64 ra, void *buf, size_t len,
+			bool write)
+{
+	size_t n;
+
+	if (ra >= KHN_L1_RA_END || len > KHN_L1_RA_END - ra ||
+	    kvm->arch.secure_guest)
+		return false;
+	while (len) {
+		n = min_t(size_t, len, PAGE_SIZE - (ra & ~PAGE_MASK));
+		if (!khn_l1_copy_page(kvm, ra, buf, n, write))
+			return false;
+		if (write)
+			mark_page_dirty(kvm, ra >> PAGE_SHIFT);
+		ra += n;
+		buf += n;
+		len -= n;
+	}
+	return true;
+}
+
+/**
+ * khn_l1_read_mem() - read L1 memory
+ * @kvm:	the L1 VM; its srcu held
+ * @ra:		L1-real address
+ * @buf:	where to
+ * @len:	bytes
+ *
+ * Return: 0, or -EFAULT when a byte is not L1 memory.
+ */
+int khn_l1_read_mem(struct kvm *kvm, u64 ra, void *buf, size_t len)
+{
+	if (khn_l1_copy(kvm, ra, buf, len, false))
+		return 0;
+	return kvm_read_guest(kvm, ra, buf, len) ? -EFAULT : 0;
+}
+
+/**
+ * khn_l1_write_mem() - write L1 memory
+ * @kvm:	the L1 VM; its srcu held
+ * @ra:		L1-real address
+ * @buf:	what
+ * @len:	bytes
+ *
+ * The pages written are marked dirty for L1's dirty log.  On failure the
+ * bytes before the one that is not L1 memory may have been written.
+ *
+ * Return: 0, or -EFAULT when a byte is not L1 memory.
+ */
+int khn_l1_write_mem(struct kvm *kvm, u64 ra, const void *buf, size_t len)
+{
+	if (khn_l1_copy(kvm, ra, (void *)buf, len, true))
+		return 0;
+	return kvm_write_guest(kvm, ra, buf, len) ? -EFAULT : 0;
+}
+
 /* L1 memory, as the walker reads it: kvm->srcu is held by the caller. */
 static int khn_l1_read(void *ctx, u64 ra, void *buf, size_t len)
 {
-	return kvm_read_guest(ctx, ra, buf, len) ? -EFAULT : 0;
+	return khn_l1_read_mem(ctx, ra, buf, len);
 }
 
 static int khn_l1_write(void *ctx, u64 ra, const void *buf, size_t len)

@@ -166,7 +166,7 @@ static int khn_read_l1(struct kvm_vcpu *vcpu, u64 ra, void *buf, size_t len)
 	int idx, err;
 
 	idx = srcu_read_lock(&vcpu->kvm->srcu);
-	err = kvm_vcpu_read_guest(vcpu, ra, buf, len);
+	err = khn_l1_read_mem(vcpu->kvm, ra, buf, len);
 	srcu_read_unlock(&vcpu->kvm->srcu, idx);
 	return err;
 }
@@ -177,7 +177,7 @@ static int khn_write_l1(struct kvm_vcpu *vcpu, u64 ra, const void *buf,
 	int idx, err;
 
 	idx = srcu_read_lock(&vcpu->kvm->srcu);
-	err = kvm_vcpu_write_guest(vcpu, ra, buf, len);
+	err = khn_l1_write_mem(vcpu->kvm, ra, buf, len);
 	srcu_read_unlock(&vcpu->kvm->srcu, idx);
 	return err;
 }

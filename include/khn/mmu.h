@@ -18,6 +18,8 @@ void khn_l2_shadow_teardown(struct khn_l2 *l2);
 u64 khn_vm_ptcr(const struct khn_vm *vm);
 int khn_l2_refresh_pate(struct khn_l2 *l2);
 void khn_l1_mem_init(struct khn_l1_mem *mem, struct kvm *kvm);
+int khn_l1_read_mem(struct kvm *kvm, u64 ra, void *buf, size_t len);
+int khn_l1_write_mem(struct kvm *kvm, u64 ra, const void *buf, size_t len);
 long khn_l2_unmap(struct khn_l2 *l2, u64 start, u64 end);
 int khn_nested_page_fault(struct kvm_vcpu *vcpu);
 void khn_l2_run_begin(struct khn_l2 *l2);
