@@ -34,6 +34,11 @@ static void khn_copy_words(void *dst, const void *src, size_t nwords,
 {
 	size_t i;
 
+	/* an L1 of L0's byte order: the image is the struct, as is */
+	if (!swap) {
+		memcpy(dst, src, nwords * sizeof(u64));
+		return;
+	}
 	for (i = 0; i < nwords; i++) {
 		u64 v = get_unaligned((const u64 *)src + i);
 
@@ -52,6 +57,10 @@ static void khn_copy_gstate(void *dst, const void *src, unsigned int size,
 	const u8 *s = src;
 	u8 *d = dst;
 
+	if (!swap) {
+		memcpy(dst, src, size);
+		return;
+	}
 	put_unaligned(khn_maybe_swab64(get_unaligned((const u64 *)s), swap),
 		      (u64 *)d);
 	put_unaligned(khn_maybe_swab32(get_unaligned((const u32 *)(s + 8)), swap),
@@ -143,14 +152,13 @@ EXPORT_SYMBOL_IF_KUNIT(khn_gstate_decode);
  */
 int khn_gstate_encode(const struct khn_gstate *gs, void *buf, size_t len)
 {
-	struct khn_hv_guest_state hv = gs->hv;
 	unsigned int size = khn_hv_guest_state_size(gs->version);
 
 	if (!size || len < size)
 		return -EINVAL;
+	khn_copy_gstate(buf, &gs->hv, size, gs->l1_swapped);
 	/* The version L1 gets back is the one the image was decoded with. */
-	hv.version = gs->version;
-	khn_copy_gstate(buf, &hv, size, gs->l1_swapped);
+	put_unaligned(khn_maybe_swab64(gs->version, gs->l1_swapped), (u64 *)buf);
 	return size;
 }
 EXPORT_SYMBOL_IF_KUNIT(khn_gstate_encode);
