@@ -35,6 +35,33 @@ struct vcpu_state {
 
 static struct vcpu_state v[MAX_VCPUS];
 
+/* kvm_hcall_enter events by hcall name (the filter passes nested ones) */
+#define NHC 16
+static char hc_name[NHC][32];
+static unsigned long long hc_n[NHC];
+
+static void hcall_count(const char *ev)
+{
+	const char *p = strstr(ev, "hcall=");
+	size_t len;
+	int i;
+
+	if (!p)
+		return;
+	p += 6;
+	len = strcspn(p, "\n ");
+	if (len >= sizeof(hc_name[0]))
+		len = sizeof(hc_name[0]) - 1;
+	for (i = 0; i < NHC && hc_name[i][0]; i++)
+		if (strlen(hc_name[i]) == len && !strncmp(hc_name[i], p, len))
+			break;
+	if (i == NHC)
+		return;
+	if (!hc_name[i][0])
+		memcpy(hc_name[i], p, len);
+	hc_n[i]++;
+}
+
 /* transition profile: time from one event to the next on a vCPU */
 #define NEV 40
 static const char *evn[NEV];
@@ -69,7 +96,8 @@ int main(int argc, char **argv)
 {
 	unsigned long long tb_hz, n = 0, total = 0, l2 = 0, bad = 0;
 	unsigned long long entry = 0, inner = 0, exit = 0, entries = 0;
-	unsigned long long prep = 0, post = 0;
+	unsigned long long prep = 0, post = 0, l2_faults = 0;
+	int i;
 	static char line[4096];
 
 	if (argc != 2 || !(tb_hz = strtoull(argv[1], NULL, 0))) {
@@ -117,6 +145,7 @@ int main(int argc, char **argv)
 			last_ts[id] = ts;
 		}
 		if (!strncmp(ev, "kvm_hcall_enter:", 16)) {
+			hcall_count(ev);
 			if (strstr(ev, "hcall=H_ENTER_NESTED ")) {
 				s->in = 1;
 				s->in_guest = 0;
@@ -138,6 +167,10 @@ int main(int argc, char **argv)
 			}
 		} else if (!strncmp(ev, "kvm_guest_exit:", 15)) {
 			if (s->in && s->in_guest) {
+				/* an L2 page fault: what L0's fault path serves */
+				if (strstr(ev, "trap=H_DATA_STORAGE ") ||
+				    strstr(ev, "trap=H_INST_STORAGE "))
+					l2_faults++;
 				l2 += ts - s->g0;
 				s->in_guest = 0;
 				s->last_exit = ts;
@@ -176,6 +209,9 @@ int main(int argc, char **argv)
 	printf("E2E-COUNT rt.inner_us=%llu\n", inner * 1000000 / tb_hz);
 	printf("E2E-COUNT rt.exit_us=%llu\n", exit * 1000000 / tb_hz);
 	printf("E2E-COUNT rt.guest_entries=%llu\n", entries);
+	printf("E2E-COUNT rt.l2_faults=%llu\n", l2_faults);
+	for (i = 0; i < NHC && hc_name[i][0]; i++)
+		printf("E2E-COUNT rt.hcall.%s=%llu\n", hc_name[i], hc_n[i]);
 	if (prep || post) {
 		printf("E2E-COUNT rt.module_prep_us=%llu\n", prep * 1000000 / tb_hz);
 		printf("E2E-COUNT rt.module_post_us=%llu\n", post * 1000000 / tb_hz);
