@@ -223,7 +223,7 @@ long khn_h_copy_tofrom_guest(struct khn_vm *vm, struct kvm_vcpu *vcpu)
 	if (!buf)
 		goto put;
 
-	khn_l1_mem_init(&mem, vcpu->kvm);
+	khn_l1_mem_init(&mem, vm);
 	mutex_lock(&l2->lock);
 	idx = srcu_read_lock(&vcpu->kvm->srcu);
 	rc = H_NOT_FOUND;

@@ -102,37 +102,46 @@ static bool khn_l1_copy(struct kvm *kvm, u64 ra, void *buf, size_t len,
 
 /**
  * khn_l1_read_mem() - read L1 memory
- * @kvm:	the L1 VM; its srcu held
+ * @vm:		the L1 VM; its kvm->srcu held
  * @ra:		L1-real address
  * @buf:	where to
  * @len:	bytes
  *
+ * Counted in l1_copy_fast (through L0's PTE) or l1_copy_slow.
+ *
  * Return: 0, or -EFAULT when a byte is not L1 memory.
  */
-int khn_l1_read_mem(struct kvm *kvm, u64 ra, void *buf, size_t len)
+int khn_l1_read_mem(struct khn_vm *vm, u64 ra, void *buf, size_t len)
 {
-	if (khn_l1_copy(kvm, ra, buf, len, false))
+	if (khn_l1_copy(vm->kvm, ra, buf, len, false)) {
+		khn_stat_inc(&vm->stats, KHN_STAT_L1_COPY_FAST);
 		return 0;
-	return kvm_read_guest(kvm, ra, buf, len) ? -EFAULT : 0;
+	}
+	khn_stat_inc(&vm->stats, KHN_STAT_L1_COPY_SLOW);
+	return kvm_read_guest(vm->kvm, ra, buf, len) ? -EFAULT : 0;
 }
 
 /**
  * khn_l1_write_mem() - write L1 memory
- * @kvm:	the L1 VM; its srcu held
+ * @vm:		the L1 VM; its kvm->srcu held
  * @ra:		L1-real address
  * @buf:	what
  * @len:	bytes
  *
  * The pages written are marked dirty for L1's dirty log.  On failure the
  * bytes before the one that is not L1 memory may have been written.
+ * Counted as khn_l1_read_mem() is.
  *
  * Return: 0, or -EFAULT when a byte is not L1 memory.
  */
-int khn_l1_write_mem(struct kvm *kvm, u64 ra, const void *buf, size_t len)
+int khn_l1_write_mem(struct khn_vm *vm, u64 ra, const void *buf, size_t len)
 {
-	if (khn_l1_copy(kvm, ra, (void *)buf, len, true))
+	if (khn_l1_copy(vm->kvm, ra, (void *)buf, len, true)) {
+		khn_stat_inc(&vm->stats, KHN_STAT_L1_COPY_FAST);
 		return 0;
-	return kvm_write_guest(kvm, ra, buf, len) ? -EFAULT : 0;
+	}
+	khn_stat_inc(&vm->stats, KHN_STAT_L1_COPY_SLOW);
+	return kvm_write_guest(vm->kvm, ra, buf, len) ? -EFAULT : 0;
 }
 
 /* L1 memory, as the walker reads it: kvm->srcu is held by the caller. */
@@ -143,7 +152,9 @@ static int khn_l1_read(void *ctx, u64 ra, void *buf, size_t len)
 
 static int khn_l1_write(void *ctx, u64 ra, const void *buf, size_t len)
 {
-	return kvm_write_guest(ctx, ra, buf, len) ? -EFAULT : 0;
+	struct khn_vm *vm = ctx;
+
+	return kvm_write_guest(vm->kvm, ra, buf, len) ? -EFAULT : 0;
 }
 
 /* L0 never sets R/C in L1's tree: L1 does it when the fault is reflected. */
@@ -155,14 +166,14 @@ static int khn_l1_cmpxchg(void *ctx, u64 ra, __be64 old, __be64 new)
 /**
  * khn_l1_mem_init() - L1 memory access for the tree walker
  * @mem:	filled in
- * @kvm:	the L1 VM; its srcu must be held while @mem is used
+ * @vm:	the L1 VM; its kvm->srcu must be held while @mem is used
  */
-void khn_l1_mem_init(struct khn_l1_mem *mem, struct kvm *kvm)
+void khn_l1_mem_init(struct khn_l1_mem *mem, struct khn_vm *vm)
 {
 	mem->read = khn_l1_read;
 	mem->write = khn_l1_write;
 	mem->cmpxchg_be64 = khn_l1_cmpxchg;
-	mem->ctx = kvm;
+	mem->ctx = vm;
 }
 
 /*
@@ -512,7 +523,7 @@ int khn_l2_refresh_pate(struct khn_l2 *l2)
 		memset(&pate, 0, sizeof(pate));
 		err = -ENOENT;
 	} else {
-		khn_l1_mem_init(&mem, vm->kvm);
+		khn_l1_mem_init(&mem, vm);
 		idx = srcu_read_lock(&vm->kvm->srcu);
 		err = khn_pate_read(&mem, ptcr, l2->kng.l1_lpid, &pate);
 		srcu_read_unlock(&vm->kvm->srcu, idx);
@@ -706,7 +717,7 @@ static bool khn_fault_walk(struct khn_nfault *nf, enum khn_fault_outcome *o)
 	*o = KHN_FAULT_REFLECTED;
 	if (!l2->pate_ok && khn_l2_refresh_pate(l2))
 		return false;
-	khn_l1_mem_init(&mem, vcpu->kvm);
+	khn_l1_mem_init(&mem, l2->vm);
 	hits = l2->pwc.hits;
 	err = khn_l1_walk(&mem, &l2->pate, &l2->pwc, nf->l2_ra, nf->access,
 			  false, &nf->xl, &nf->f);
@@ -930,7 +941,7 @@ static int khn_l2_mmio(struct kvm_vcpu *vcpu, struct khn_l2 *l2, u64 l1_ra)
 	int idx, r;
 	long rc;
 
-	khn_l1_mem_init(&mem, vcpu->kvm);
+	khn_l1_mem_init(&mem, l2->vm);
 	mutex_lock(&l2->lock);
 	idx = srcu_read_lock(&vcpu->kvm->srcu);
 	rc = khn_gfetch(&mem, &l2->pate, vcpu->arch.pid, msr,

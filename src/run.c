@@ -161,30 +161,30 @@ static void khn_hv_to_l1(struct kvm_vcpu *vcpu, struct khn_hv_guest_state *hv,
 		hv->heir = vcpu->arch.emul_inst;
 }
 
-static int khn_read_l1(struct kvm_vcpu *vcpu, u64 ra, void *buf, size_t len)
+static int khn_read_l1(struct khn_vm *vm, u64 ra, void *buf, size_t len)
 {
 	int idx, err;
 
-	idx = srcu_read_lock(&vcpu->kvm->srcu);
-	err = khn_l1_read_mem(vcpu->kvm, ra, buf, len);
-	srcu_read_unlock(&vcpu->kvm->srcu, idx);
+	idx = srcu_read_lock(&vm->kvm->srcu);
+	err = khn_l1_read_mem(vm, ra, buf, len);
+	srcu_read_unlock(&vm->kvm->srcu, idx);
 	return err;
 }
 
-static int khn_write_l1(struct kvm_vcpu *vcpu, u64 ra, const void *buf,
+static int khn_write_l1(struct khn_vm *vm, u64 ra, const void *buf,
 			size_t len)
 {
 	int idx, err;
 
-	idx = srcu_read_lock(&vcpu->kvm->srcu);
-	err = khn_l1_write_mem(vcpu->kvm, ra, buf, len);
-	srcu_read_unlock(&vcpu->kvm->srcu, idx);
+	idx = srcu_read_lock(&vm->kvm->srcu);
+	err = khn_l1_write_mem(vm, ra, buf, len);
+	srcu_read_unlock(&vm->kvm->srcu, idx);
 	return err;
 }
 
 /* Fetch and decode both images; an H_* status.  Own frame: big buffers. */
 static noinline_for_stack long
-khn_fetch_l2(struct kvm_vcpu *vcpu, u64 hv_ptr, u64 regs_ptr, bool swap,
+khn_fetch_l2(struct khn_vm *vm, u64 hv_ptr, u64 regs_ptr, bool swap,
 	     struct khn_gstate *gs, struct khn_pt_regs *regs)
 {
 	u8 buf[KHN_HV_GUEST_STATE_V2_SIZE];
@@ -199,26 +199,26 @@ khn_fetch_l2(struct kvm_vcpu *vcpu, u64 hv_ptr, u64 regs_ptr, bool swap,
 	 * much to read.
 	 */
 	size = sizeof(buf);
-	if (khn_read_l1(vcpu, hv_ptr, buf, size)) {
-		if (khn_read_l1(vcpu, hv_ptr, &version, sizeof(version)))
+	if (khn_read_l1(vm, hv_ptr, buf, size)) {
+		if (khn_read_l1(vm, hv_ptr, &version, sizeof(version)))
 			return H_PARAMETER;
 		if (swap)
 			version = swab64(version);
 		size = khn_hv_guest_state_size((u32)version);
 		if (!size || size > sizeof(buf) ||
-		    khn_read_l1(vcpu, hv_ptr, buf, size))
+		    khn_read_l1(vm, hv_ptr, buf, size))
 			return H_PARAMETER;
 	}
 	rc = khn_gstate_decode(buf, size, swap, gs);
 	if (rc != H_SUCCESS)
 		return rc;
-	if (khn_read_l1(vcpu, regs_ptr, rbuf, sizeof(rbuf)))
+	if (khn_read_l1(vm, regs_ptr, rbuf, sizeof(rbuf)))
 		return H_PARAMETER;
 	return khn_pt_regs_decode(rbuf, sizeof(rbuf), swap, regs);
 }
 
 static noinline_for_stack long
-khn_store_l2(struct kvm_vcpu *vcpu, u64 hv_ptr, u64 regs_ptr,
+khn_store_l2(struct khn_vm *vm, u64 hv_ptr, u64 regs_ptr,
 	     const struct khn_gstate *gs, const struct khn_pt_regs *regs)
 {
 	u8 buf[KHN_HV_GUEST_STATE_V2_SIZE];
@@ -228,8 +228,8 @@ khn_store_l2(struct kvm_vcpu *vcpu, u64 hv_ptr, u64 regs_ptr,
 	if (!size || khn_gstate_encode(gs, buf, size) < 0 ||
 	    khn_pt_regs_encode(regs, gs->l1_swapped, rbuf, sizeof(rbuf)) < 0)
 		return H_PARAMETER;
-	if (khn_write_l1(vcpu, hv_ptr, buf, size) ||
-	    khn_write_l1(vcpu, regs_ptr, rbuf, sizeof(rbuf)))
+	if (khn_write_l1(vm, hv_ptr, buf, size) ||
+	    khn_write_l1(vm, regs_ptr, rbuf, sizeof(rbuf)))
 		return H_AUTHORITY;
 	return H_SUCCESS;
 }
@@ -359,7 +359,7 @@ long khn_h_enter_nested(struct khn_vm *vm, struct kvm_vcpu *vcpu)
 		goto refused;
 	}
 	why = "guest_state";
-	rc = khn_fetch_l2(vcpu, hv_ptr, regs_ptr, swap, &gs, &kregs);
+	rc = khn_fetch_l2(vm, hv_ptr, regs_ptr, swap, &gs, &kregs);
 	if (rc != H_SUCCESS)
 		goto refused;
 	l1_lpid = gs.hv.lpid;
@@ -463,7 +463,7 @@ long khn_h_enter_nested(struct khn_vm *vm, struct kvm_vcpu *vcpu)
 
 	khn_l2_put(l2);
 
-	rc = khn_store_l2(vcpu, hv_ptr, regs_ptr, &gs, &kregs);
+	rc = khn_store_l2(vm, hv_ptr, regs_ptr, &gs, &kregs);
 	if (rc != H_SUCCESS) {
 		/* no exit to userspace, so nothing may complete into L1 */
 		vcpu->mmio_needed = 0;

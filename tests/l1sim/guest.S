@@ -8,7 +8,7 @@
 
 	.section .rodata
 	.balign	4
-	.globl	l1_tramp, l1_tramp_end, l1_vec, l1_vec_end
+	.globl	l1_tramp, l1_tramp_end, l1_touch, l1_touch_end, l1_vec, l1_vec_end
 	.globl	l2_code, l2_rw, l2_load, l2_store, l2_spin, l2_count, l2_hcall
 	.globl	l2_ppr, l2_lhau, l2_code_end
 
@@ -19,6 +19,22 @@ l1_tramp:
 	sc	1
 	b	.
 l1_tramp_end:
+
+/*
+ * l1_tramp, after L1 rewrites the doublewords r4 and r5 point to with
+ * what they hold: L0 maps those L1 pages for L1, writable.
+ */
+l1_touch:
+	ld	0, 0(4)
+	std	0, 0(4)
+	ld	0, 0(5)
+	std	0, 0(5)
+	sc	1
+	mr	4, 3
+	li	3, MARK_RET
+	sc	1
+	b	.
+l1_touch_end:
 
 l1_vec:
 	mfsrr0	4

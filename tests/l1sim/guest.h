@@ -29,6 +29,7 @@
  * halfword at r7 + 2 into r9, sign-extended, and adds 2 to r7.
  */
 extern const unsigned int l1_tramp[], l1_tramp_end[], l1_vec[], l1_vec_end[];
+extern const unsigned int l1_touch[], l1_touch_end[];
 extern const unsigned int l2_code[], l2_rw[], l2_load[], l2_store[], l2_spin[];
 extern const unsigned int l2_count[], l2_hcall[], l2_ppr[], l2_lhau[];
 extern const unsigned int l2_code_end[];

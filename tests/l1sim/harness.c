@@ -343,7 +343,7 @@ long hcall_msr(struct vm *vm, u64 msr, u64 nr, int nargs, const u64 *args)
 		snprintf(vm->why, sizeof(vm->why), "KVM_GET_REGS: %m");
 		return HC_NO_RETURN;
 	}
-	regs.pc = L1_TRAMP;
+	regs.pc = vm->touch ? L1_TOUCH : L1_TRAMP;
 	regs.msr = msr ? msr : MSR_SF | MSR_ME | (vm->l1_be ? 0 : MSR_LE);
 	regs.gpr[3] = nr;
 	for (i = 0; i < 9; i++)
@@ -518,6 +518,7 @@ int vm_open(struct vm *vm, bool nested, bool l1_be)
 		return vm_fail(vm, "KVM_SET_ONE_REG(LPCR): %m");
 
 	put_code(vm, L1_TRAMP, l1_tramp, l1_tramp_end, l1_be);
+	put_code(vm, L1_TOUCH, l1_touch, l1_touch_end, l1_be);
 	for (v = L1_VEC_FIRST; v <= L1_VEC_LAST; v += 0x20) {
 		u32 *li6;
 

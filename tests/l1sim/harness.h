@@ -89,6 +89,7 @@ typedef unsigned int u32;
 #define L1_VEC_FIRST	0x100
 #define L1_VEC_LAST	0xfe0
 #define L1_TRAMP	0x2000
+#define L1_TOUCH	0x2100		/* l1_touch */
 #define L1_PTBL		0x10000		/* partition table, 4K: 256 LPIDs */
 #define PTBL_ENTRIES	256
 #define L1_ROOT		0x20000		/* 2^13 entries, 64K aligned */
@@ -203,6 +204,8 @@ struct vm {
 	 * what the kernel allocates inside the run fails.
 	 */
 	int fail_fd;
+	/* hypercalls enter through l1_touch: r4 and r5 must be L1 memory */
+	bool touch;
 };
 
 /* Timebase frequency (from /proc/cpuinfo); KVM_RUN timeouts; re-entries. */

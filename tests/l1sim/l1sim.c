@@ -705,7 +705,7 @@ static int harvest(struct vm *vm, u64 ra, bool *dirty)
  */
 static void t_dirty_log(struct vm *vm, bool in_tree)
 {
-	long rc_set = vm_stat("l0_rc_set");
+	long rc_set = vm_stat("l0_rc_set"), fast;
 	const u64 l2ra = L2_DATA + 0x40;
 	struct l2 s;
 	bool dirty;
@@ -747,6 +747,32 @@ static void t_dirty_log(struct vm *vm, bool in_tree)
 		check(vm_stat("l0_rc_set") == rc_set + 4,
 		      "C set in place in L0's PTE after each harvest: l0_rc_set %ld -> %ld",
 		      rc_set, vm_stat("l0_rc_set"));
+
+	/*
+	 * H_ENTER_NESTED writes the state images back into L1 memory: logged
+	 * like any write, also when L0 copies them through its own mapping
+	 * of the page (present and writable once L1 stored there itself).
+	 */
+	vm->touch = true;
+	rc = l2_call(vm, &s, L2_OFF(l2_load), 0, 0, l2ra);
+	vm->touch = false;
+	expect_rc(vm, "L2 load, L1 having stored to its state pages", rc, TRAP_SYSCALL);
+	harvest(vm, L1_GS, &dirty);
+	fast = vm_stat("l1_copy_fast");
+	rc = l2_call(vm, &s, L2_OFF(l2_load), 0, 0, l2ra);
+	expect_rc(vm, "L2 load", rc, TRAP_SYSCALL);
+	n = harvest(vm, L1_GS, &dirty);
+	check(n > 0 && dirty, "the guest state written back is logged (%d pages logged)", n);
+	n = harvest(vm, L1_GS, &dirty);
+	check(n >= 0 && !dirty, "nothing logged when nothing was written");
+	rc = l2_call(vm, &s, L2_OFF(l2_load), 0, 0, l2ra);
+	expect_rc(vm, "L2 load", rc, TRAP_SYSCALL);
+	n = harvest(vm, L1_REGS, &dirty);
+	check(n > 0 && dirty, "the L2's registers written back are logged (%d pages logged)", n);
+	if (!in_tree)
+		check(vm_stat("l1_copy_fast") >= fast + 8,
+		      "the images went through L0's mapping: l1_copy_fast %ld -> %ld",
+		      fast, vm_stat("l1_copy_fast"));
 	check(set_dirty_logging(vm, false), "dirty logging off: %m");
 	group_end();
 }
