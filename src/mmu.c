@@ -972,6 +972,18 @@ static int khn_l2_mmio(struct kvm_vcpu *vcpu, struct khn_l2 *l2, u64 l1_ra)
 }
 
 /*
+ * The L2's mutex for the fault path, counting how often another vCPU of
+ * the VM held it: the faults of one L2's vCPUs are serialised on it.
+ */
+static void khn_l2_lock_fault(struct khn_l2 *l2)
+{
+	if (mutex_trylock(&l2->lock))
+		return;
+	khn_stat_inc(&l2->vm->stats, KHN_STAT_L2_LOCK_CONTENDED);
+	mutex_lock(&l2->lock);
+}
+
+/*
  * A fault that goes to L1 because L1's tree lacks the leaf: L1 will most
  * likely map it and re-enter the L2 at the same access, which would fault
  * again, now for L0.  Remember it for khn_fault_ahead().  @l2->lock held.
@@ -1010,7 +1022,7 @@ void khn_fault_ahead(struct kvm_vcpu *vcpu, struct khn_l2 *l2, u32 token)
 	might_sleep();
 	if (!READ_ONCE(a->access))
 		return;
-	mutex_lock(&l2->lock);
+	khn_l2_lock_fault(l2);
 	if (!a->access || a->token != token) {
 		mutex_unlock(&l2->lock);
 		return;
@@ -1072,7 +1084,7 @@ noinline int khn_nested_page_fault(struct kvm_vcpu *vcpu)
 	if (!(vcpu->arch.fault_dsisr & KHN_DSISR_PRTABLE_FAULT))
 		nf.l2_ra |= vcpu->arch.fault_dar & 0xFFF;
 
-	mutex_lock(&l2->lock);
+	khn_l2_lock_fault(l2);
 	idx = srcu_read_lock(&vcpu->kvm->srcu);
 	o = khn_fault_locked(&nf);
 	srcu_read_unlock(&vcpu->kvm->srcu, idx);
