@@ -41,15 +41,19 @@
  * left to the caller's kvm_read_guest()/kvm_write_guest(), which faults
  * it in or refuses it.  @len stays within one page.
  */
-static bool khn_l1_copy_page(struct kvm *kvm, u64 ra, void *buf, size_t len,
+static bool khn_l1_copy_page(struct khn_vm *vm, u64 ra, void *buf, size_t len,
 			     bool write)
 {
+	struct kvm *kvm = vm->kvm;
 	u64 pte, hpa, rc = _PAGE_ACCESSED | _PAGE_DIRTY;
 	unsigned int shift = 0;
 	bool done = false;
 	pte_t *ptep;
 
-	spin_lock(&kvm->mmu_lock);
+	if (!spin_trylock(&kvm->mmu_lock)) {
+		khn_stat_inc(&vm->stats, KHN_STAT_L1_COPY_LOCK_WAIT);
+		spin_lock(&kvm->mmu_lock);
+	}
 	ptep = find_kvm_secondary_pte(kvm, ra, &shift);
 	if (!ptep)
 		goto out;
@@ -79,20 +83,20 @@ out:
 /* L1-real addresses L0's partition-scoped table translates without alias */
 #define KHN_L1_RA_END	BIT_ULL(52)
 
-static bool khn_l1_copy(struct kvm *kvm, u64 ra, void *buf, size_t len,
+static bool khn_l1_copy(struct khn_vm *vm, u64 ra, void *buf, size_t len,
 			bool write)
 {
 	size_t n;
 
 	if (ra >= KHN_L1_RA_END || len > KHN_L1_RA_END - ra ||
-	    kvm->arch.secure_guest)
+	    vm->kvm->arch.secure_guest)
 		return false;
 	while (len) {
 		n = min_t(size_t, len, PAGE_SIZE - (ra & ~PAGE_MASK));
-		if (!khn_l1_copy_page(kvm, ra, buf, n, write))
+		if (!khn_l1_copy_page(vm, ra, buf, n, write))
 			return false;
 		if (write)
-			mark_page_dirty(kvm, ra >> PAGE_SHIFT);
+			mark_page_dirty(vm->kvm, ra >> PAGE_SHIFT);
 		ra += n;
 		buf += n;
 		len -= n;
@@ -113,7 +117,7 @@ static bool khn_l1_copy(struct kvm *kvm, u64 ra, void *buf, size_t len,
  */
 int khn_l1_read_mem(struct khn_vm *vm, u64 ra, void *buf, size_t len)
 {
-	if (khn_l1_copy(vm->kvm, ra, buf, len, false)) {
+	if (khn_l1_copy(vm, ra, buf, len, false)) {
 		khn_stat_inc(&vm->stats, KHN_STAT_L1_COPY_FAST);
 		return 0;
 	}
@@ -136,7 +140,7 @@ int khn_l1_read_mem(struct khn_vm *vm, u64 ra, void *buf, size_t len)
  */
 int khn_l1_write_mem(struct khn_vm *vm, u64 ra, const void *buf, size_t len)
 {
-	if (khn_l1_copy(vm->kvm, ra, (void *)buf, len, true)) {
+	if (khn_l1_copy(vm, ra, (void *)buf, len, true)) {
 		khn_stat_inc(&vm->stats, KHN_STAT_L1_COPY_FAST);
 		return 0;
 	}

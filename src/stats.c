@@ -51,6 +51,7 @@ static const char * const khn_stat_names[] = {
 	[KHN_STAT_L1_COPY_FAST]		= "l1_copy_fast",
 	[KHN_STAT_L1_COPY_SLOW]		= "l1_copy_slow",
 	[KHN_STAT_L2_LOCK_CONTENDED]	= "l2_lock_contended",
+	[KHN_STAT_L1_COPY_LOCK_WAIT]	= "l1_copy_lock_wait",
 	[KHN_STAT_MMIO_LOAD_RESTART]	= "mmio_load_restart",
 	[KHN_STAT_L0_RC_SET]		= "l0_rc_set",
 	[KHN_STAT_TLB_INVALIDATE]	= "tlb_invalidate",

@@ -37,6 +37,7 @@ enum khn_stat {
 	KHN_STAT_L1_COPY_FAST,		/* L1 memory copied through L0's PTE */
 	KHN_STAT_L1_COPY_SLOW,		/* ... through kvm_read/write_guest() */
 	KHN_STAT_L2_LOCK_CONTENDED,	/* fault paths that waited for the L2 */
+	KHN_STAT_L1_COPY_LOCK_WAIT,	/* L1 copies that waited for mmu_lock */
 	KHN_STAT_MMIO_LOAD_RESTART,	/* ... a load: L1 restarts its hcall */
 	KHN_STAT_L0_RC_SET,		/* R/C set in L0's PTE for L1, in place */
 	KHN_STAT_TLB_INVALIDATE,	/* H_TLB_INVALIDATE calls */
