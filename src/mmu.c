@@ -787,7 +787,10 @@ static int khn_nrmap_topup(struct khn_l2 *l2, u64 l1_base)
 		return 0;
 	node = khn_nrmap_spare_new(need, GFP_KERNEL_ACCOUNT);
 	if (!node) {
+		/* under the lock: see khn_fault_install() */
+		spin_lock(&kvm->mmu_lock);
 		khn_nrmap_release(rm, l1_base);
+		spin_unlock(&kvm->mmu_lock);
 		return -ENOMEM;
 	}
 	spin_lock(&kvm->mmu_lock);
@@ -813,6 +816,7 @@ static enum khn_fault_outcome khn_fault_install(struct khn_nfault *nf,
 	u64 l1_ra = nf->xl.l1_ra, l0_pte, pa, attrs, l1_base, l2_ra;
 	unsigned int l0_shift, shift;
 	unsigned long mmu_seq;
+	bool reserved = false;
 	size_t before;
 	int err;
 
@@ -839,16 +843,31 @@ static enum khn_fault_outcome khn_fault_install(struct khn_nfault *nf,
 	     (l1_ra & ((1ULL << l0_shift) - 1) & ~((1ULL << shift) - 1));
 	l1_base = l1_ra & ~((1ULL << shift) - 1);
 	l2_ra = nf->l2_ra & ~((1ULL << shift) - 1);
-	if (khn_tables_topup(l2) || khn_nrmap_topup(l2, l1_base))
+	if (khn_tables_topup(l2))
 		return KHN_FAULT_NOMEM;
-
+	/*
+	 * The rmap slot is set aside only when the add would need memory:
+	 * most pages' slots lie in an xarray node already there.  Slots are
+	 * released only under kvm->mmu_lock, so a node found there stays
+	 * until the add: it allocates nothing.
+	 */
+again:
+	if (reserved && khn_nrmap_topup(l2, l1_base))
+		return KHN_FAULT_NOMEM;
 	spin_lock(&kvm->mmu_lock);
 	if (mmu_invalidate_retry(kvm, mmu_seq) ||
 	    !khn_l0_pte_still(kvm, l1_ra, l0_pte, l0_shift, nf->writing,
 			      &l0_pte)) {
+		if (reserved)
+			khn_nrmap_release(&vm->nrmap, l1_base);
 		spin_unlock(&kvm->mmu_lock);
-		khn_nrmap_release(&vm->nrmap, l1_base);
 		return KHN_FAULT_RETRY;
+	}
+	if (!reserved &&
+	    !khn_nrmap_add_ready(&vm->nrmap, l1_base, l2->sh.lpid)) {
+		spin_unlock(&kvm->mmu_lock);
+		reserved = true;
+		goto again;
 	}
 	/*
 	 * R/C from L0's PTE as it is now, under the lock a dirty-log harvest
@@ -861,8 +880,9 @@ static enum khn_fault_outcome khn_fault_install(struct khn_nfault *nf,
 	err = khn_rmap_map(&vm->nrmap, &l2->sh, l2_ra, pa, shift, attrs,
 			   l1_base, 0);
 	khn_nrmap_account(vm, before);
+	if (reserved)
+		khn_nrmap_release(&vm->nrmap, l1_base);
 	spin_unlock(&kvm->mmu_lock);
-	khn_nrmap_release(&vm->nrmap, l1_base);
 	/*
 	 * -ENOMEM: the page gained rmap entries between the top-up and the
 	 * lock and needs a bigger container than the one set aside.  The

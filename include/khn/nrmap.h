@@ -77,6 +77,7 @@ void khn_nrmap_init(struct khn_nrmap *rm);
 int khn_nrmap_reserve(struct khn_nrmap *rm, u64 l1_ra, gfp_t gfp);
 void khn_nrmap_release(struct khn_nrmap *rm, u64 l1_ra);
 unsigned int khn_nrmap_spare_need(struct khn_nrmap *rm, u64 l1_ra, u32 lpid);
+bool khn_nrmap_add_ready(struct khn_nrmap *rm, u64 l1_ra, u32 lpid);
 struct nrmap_node *khn_nrmap_spare_new(unsigned int need, gfp_t gfp);
 struct nrmap_node *khn_nrmap_spare_set(struct khn_nrmap *rm,
 				       struct nrmap_node *node);

@@ -237,6 +237,36 @@ unsigned int khn_nrmap_spare_need(struct khn_nrmap *rm, u64 l1_ra, u32 lpid)
 EXPORT_SYMBOL_IF_KUNIT(khn_nrmap_spare_need);
 
 /**
+ * khn_nrmap_add_ready() - can the next add to an L1 page take no memory?
+ * @rm:		the map; the caller's lock held
+ * @l1_ra:	the page
+ * @lpid:	the entry's LPID
+ *
+ * True when the page's xarray slot exists (it holds an entry, or lies in
+ * an xarray node already there) and khn_nrmap_spare_need() asks for no
+ * container: a khn_nrmap_add() without gfp then allocates nothing, so the
+ * caller needs no khn_nrmap_reserve() first -- provided no
+ * khn_nrmap_release() runs between the two (it may free the node): the
+ * caller's lock must cover the releases too.
+ *
+ * Return: true or false.
+ */
+bool khn_nrmap_add_ready(struct khn_nrmap *rm, u64 l1_ra, u32 lpid)
+{
+	XA_STATE(xas, &rm->xa, l1_ra >> KHN_SHIFT_4K);
+	bool ready;
+
+	if (l1_ra >= NR_RA_END || khn_nrmap_spare_need(rm, l1_ra, lpid))
+		return false;
+	rcu_read_lock();
+	ready = xas_load(&xas) ||
+		(!xas_invalid(&xas) && xas.xa_node && !xas.xa_node->shift);
+	rcu_read_unlock();
+	return ready;
+}
+EXPORT_SYMBOL_IF_KUNIT(khn_nrmap_add_ready);
+
+/**
  * khn_nrmap_spare_new() - a container for a spare, outside the lock
  * @need:	entries it must hold (khn_nrmap_spare_need())
  * @gfp:	may sleep

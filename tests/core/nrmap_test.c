@@ -11,6 +11,7 @@
 #include <linux/string.h>
 
 #include "khn/nrmap.h"
+#include "khn/radix.h"
 
 #define RA_END		BIT_ULL(52)
 #define BIG_LPID	BIT(21)		/* too big for a value entry */
@@ -201,6 +202,26 @@ static void add_without_gfp_takes_only_the_spare(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, khn_nrmap_add(&fx->rm, 0x60000, 3, 0x3000, 12, 0),
 			khn_nrmap_node_bytes(2) == khn_nrmap_node_bytes(3) ?
 			0 : -ENOMEM);
+}
+
+/* An add needs no reservation where the xarray already has the slot. */
+static void add_ready_where_the_slot_exists(struct kunit *test)
+{
+	struct nrmap_fx *fx = test->priv;
+
+	KUNIT_EXPECT_FALSE(test, khn_nrmap_add_ready(&fx->rm, 0x60000, 1));
+	KUNIT_ASSERT_EQ(test, khn_nrmap_reserve(&fx->rm, 0x60000, GFP_KERNEL), 0);
+	KUNIT_EXPECT_TRUE(test, khn_nrmap_add_ready(&fx->rm, 0x60000, 1));
+	KUNIT_ASSERT_EQ(test, khn_nrmap_add(&fx->rm, 0x60000, 1, 0x1000, 12, 0), 0);
+	/* its neighbours share the xarray's node: no memory for them */
+	KUNIT_EXPECT_TRUE(test, khn_nrmap_add_ready(&fx->rm, 0x61000, 1));
+	KUNIT_EXPECT_EQ(test, khn_nrmap_add(&fx->rm, 0x61000, 1, 0x2000, 12, 0), 0);
+	/* a page far away needs a node */
+	KUNIT_EXPECT_FALSE(test, khn_nrmap_add_ready(&fx->rm, 0x40000000, 1));
+	/* a second entry of a page needs a container */
+	KUNIT_EXPECT_FALSE(test, khn_nrmap_add_ready(&fx->rm, 0x60000, 2));
+	KUNIT_EXPECT_FALSE(test, khn_nrmap_add_ready(&fx->rm, BIT_ULL(KHN_RTS_BITS_MAX), 1));
+	KUNIT_EXPECT_EQ(test, fx->rm.nr_entries, 2UL);
 }
 
 static void big_lpid_gets_a_container(struct kunit *test)
@@ -512,6 +533,7 @@ static struct kunit_case nrmap_test_cases[] = {
 	KUNIT_CASE(reserved_slot_is_no_entry_until_added),
 	KUNIT_CASE(spare_container_is_taken_before_allocating),
 	KUNIT_CASE(add_without_gfp_takes_only_the_spare),
+	KUNIT_CASE(add_ready_where_the_slot_exists),
 	KUNIT_CASE(big_lpid_gets_a_container),
 	KUNIT_CASE(identical_adds_are_one_entry),
 	KUNIT_CASE(container_grows_and_goes_back_inline),
