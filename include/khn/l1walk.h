@@ -191,7 +191,6 @@ struct khn_pwc_entry {
  * @nr:		entries of @e in use
  * @next:	the entry the next fill replaces once all are in use
  * @hits:	walks that started below the root
- * @misses:	walks that started at the root
  *
  * Hardware caches the directory levels of a walk the same way, and L1
  * must flush them (tlbie with RIC 1 or 2) when it changes or frees a
@@ -206,7 +205,6 @@ struct khn_pwc {
 	unsigned int nr;
 	unsigned int next;
 	unsigned long hits;
-	unsigned long misses;
 };
 
 void khn_pwc_flush(struct khn_pwc *pwc);

@@ -87,7 +87,7 @@ static int ev_id(const char *ev)
 		if (!strcmp(evn[i], name))
 			return i;
 	if (nev == NEV)
-		return NEV - 1;
+		return -1;	/* too many kinds: left out, never merged */
 	evn[nev] = strdup(name);
 	return nev++;
 }
@@ -137,7 +137,7 @@ int main(int argc, char **argv)
 		{
 			int e = ev_id(ev);
 
-			if (last_ev[id] >= 0 && s->in) {
+			if (last_ev[id] >= 0 && e >= 0 && s->in) {
 				pr_sum[last_ev[id]][e] += ts - last_ts[id];
 				pr_n[last_ev[id]][e]++;
 			}

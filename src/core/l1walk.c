@@ -293,10 +293,8 @@ static void khn_pwc_lookup(struct khn_pwc *pwc, struct khn_walk *w)
 		if (!best || c->level > best->level)
 			best = c;
 	}
-	if (!best) {
-		pwc->misses++;
+	if (!best)
 		return;
-	}
 	pwc->hits++;
 	w->table = best->table;
 	w->nls = best->nls;
