@@ -593,12 +593,8 @@ static unsigned int khn_level_shift(unsigned int level)
 }
 
 /*
- * L0's own mapping of an L1-real address: look it up, or fault it in
- * (kvm-hv's path for L1's own faults).  Returns 0 with the PTE and its
- * shift, -ENOMEM when kvm-hv could not get memory for it, or -EAGAIN
- * when the L2 should simply retry.  (Not RESUME_GUEST:
- * that is 0, and the caller went on with a PTE and a shift never set,
- * which reflected an HDSI with DSISR UNSUPP_MMU for a valid L1 leaf.)
+ * L0's own mapping of an L1-real address, under kvm->mmu_lock: true with
+ * the PTE and its shift when it is present and allows the access.
  *
  * A present PTE that allows the access but lacks R, or C for a store
  * (aged, or harvested by the dirty log), gets them set in place, as
@@ -607,48 +603,55 @@ static unsigned int khn_level_shift(unsigned int level)
  * host's current one and ORs it into the old, and the two may differ in
  * software bits (soft-dirty), which kvmppc_create_pte() warns about and
  * merges.  Only an absent PTE, or a read-only one for a store, is faulted
- * in, which are the cases kvm-hv itself instantiates.
+ * in (khn_l0_pte_fault()), which are the cases kvm-hv itself
+ * instantiates.
  */
-static int khn_l0_pte(struct kvm_vcpu *vcpu, struct khn_vm *vm,
-		      struct kvm_memory_slot *slot, u64 gpa, bool writing,
-		      u64 *pte, unsigned int *shift)
+static bool khn_l0_pte_present(struct khn_vm *vm, u64 gpa, bool writing,
+			       u64 *pte, unsigned int *shift)
+{
+	u64 rc = _PAGE_ACCESSED | (writing ? _PAGE_DIRTY : 0);
+	unsigned int hshift = 0;
+	pte_t *ptep;
+	u64 p;
+
+	lockdep_assert_held(&vm->kvm->mmu_lock);
+	ptep = find_kvm_secondary_pte(vm->kvm, gpa, &hshift);
+	if (!ptep)
+		return false;
+	p = pte_val(READ_ONCE(*ptep));
+	if (!pte_present(__pte(p)) || (writing && !(p & _PAGE_WRITE)))
+		return false;
+	if ((p & rc) != rc) {
+		p = __radix_pte_update(ptep, 0, rc) | rc;
+		khn_stat_inc(&vm->stats, KHN_STAT_L0_RC_SET);
+	}
+	*pte = p;
+	*shift = hshift ? hshift : PAGE_SHIFT;
+	return true;
+}
+
+/*
+ * Fault L0's mapping of an L1-real address in, by kvm-hv's path for L1's
+ * own faults.  Returns 0 with the PTE and its shift, -ENOMEM when kvm-hv
+ * could not get memory for it, or -EAGAIN when the L2 should simply
+ * retry.  (Not RESUME_GUEST: that is 0, and the caller went on with a
+ * PTE and a shift never set, which reflected an HDSI with DSISR
+ * UNSUPP_MMU for a valid L1 leaf.)
+ */
+static int khn_l0_pte_fault(struct kvm_vcpu *vcpu,
+			    struct kvm_memory_slot *slot, u64 gpa,
+			    bool writing, u64 *pte, unsigned int *shift)
 {
 	bool ro = slot->flags & KVM_MEM_READONLY;
-	struct kvm *kvm = vcpu->kvm;
-	unsigned int level, hshift = 0;
-	pte_t *ptep, p = __pte(0);
-	u64 rc = _PAGE_ACCESSED;
-	bool set = false;
+	pte_t p = __pte(0);
+	unsigned int level = 0;
 	int err;
-
-	if (writing)
-		rc |= _PAGE_DIRTY;
-
-	spin_lock(&kvm->mmu_lock);
-	ptep = find_kvm_secondary_pte(kvm, gpa, &hshift);
-	if (ptep)
-		p = READ_ONCE(*ptep);
-	if (pte_present(p) && (!writing || (pte_val(p) & _PAGE_WRITE))) {
-		if ((pte_val(p) & rc) != rc) {
-			p = __pte(__radix_pte_update(ptep, 0, rc) | rc);
-			set = true;
-		}
-		spin_unlock(&kvm->mmu_lock);
-		if (set)
-			khn_stat_inc(&vm->stats, KHN_STAT_L0_RC_SET);
-		*pte = pte_val(p);
-		*shift = hshift ? hshift : PAGE_SHIFT;
-		return 0;
-	}
-	spin_unlock(&kvm->mmu_lock);
 
 	/*
 	 * kvm-hv returns RESUME_GUEST, which is 0, without filling @p or
 	 * @level when the host PTE vanished under it (THP collapse, munmap,
 	 * KSM): only a present PTE it wrote is a result.
 	 */
-	p = __pte(0);
-	level = 0;
 	err = kvmppc_book3s_instantiate_page(vcpu, gpa, slot, writing, ro, &p,
 					     &level);
 	if (err == -ENOMEM)
@@ -800,11 +803,66 @@ static int khn_nrmap_topup(struct khn_l2 *l2, u64 l1_base)
 	return 0;
 }
 
+/* The shadow leaf a fault makes: from L0's PTE and L1's leaf */
+struct khn_leaf {
+	u64 l0_pte;		/* L0's PTE of the L1 page */
+	unsigned int l0_shift;	/* ... and its size */
+	unsigned int shift;	/* of the shadow leaf */
+	u64 pa;			/* L0-real address it maps */
+	u64 l1_base;		/* the L1-real range backing it (rmap key) */
+	u64 l2_ra;		/* its L2-real address */
+};
+
+/* The leaf's geometry; false for an L1 leaf smaller than the shadow's. */
+static bool khn_leaf_fit(const struct khn_nfault *nf, struct khn_leaf *lf)
+{
+	unsigned int shift;
+	u64 l1_ra = nf->xl.l1_ra;
+
+	shift = khn_shadow_fit_shift(&nf->l2->sh,
+				     min(nf->xl.shift, lf->l0_shift));
+	if (!shift)
+		return false;
+	lf->shift = shift;
+	lf->pa = (lf->l0_pte & PTE_RPN_MASK & ~((1ULL << lf->l0_shift) - 1)) |
+		 (l1_ra & ((1ULL << lf->l0_shift) - 1) &
+		  ~((1ULL << shift) - 1));
+	lf->l1_base = l1_ra & ~((1ULL << shift) - 1);
+	lf->l2_ra = nf->l2_ra & ~((1ULL << shift) - 1);
+	return true;
+}
+
 /*
- * Step 2: L0's page for L1's translation, then the shadow leaf: the
- * tables it may need and the rmap slot of the L1 page are set aside
- * first, the leaf goes in under kvm->mmu_lock once L0's PTE is seen
- * unchanged there.
+ * Under kvm->mmu_lock, L0's PTE as it is under this hold: the leaf and
+ * its rmap entry.  R/C come from that PTE, under the lock a dirty-log
+ * harvest takes to clear C: C read before it would map the page writable
+ * and changed in the shadow, and the L2's stores would go unlogged.
+ * Nothing is allocated: only what was set aside.
+ */
+static int khn_leaf_map(struct khn_nfault *nf, const struct khn_leaf *lf)
+{
+	struct khn_vm *vm = nf->l2->vm;
+	size_t before = vm->nrmap.bytes;
+	int err;
+
+	lockdep_assert_held(&vm->kvm->mmu_lock);
+	err = khn_rmap_map(&vm->nrmap, &nf->l2->sh, lf->l2_ra, lf->pa,
+			   lf->shift,
+			   khn_combine_attrs(nf->xl.pte, lf->l0_pte, nf->access),
+			   lf->l1_base, 0);
+	khn_nrmap_account(vm, before);
+	return err;
+}
+
+/*
+ * Step 2: L0's page for L1's translation, then the shadow leaf.  The
+ * tables it may need are set aside first.  Most often L0 maps the page
+ * already and the L1 page's rmap slot exists (its xarray node is there):
+ * then all of it is one hold of kvm->mmu_lock.  Otherwise L0's page is
+ * faulted in and the slot set aside as the add needs, the lock dropped
+ * meanwhile; the leaf goes in once L0's PTE is seen unchanged under it.
+ * Slots are released only under the lock, so a node found there stays
+ * until the add.
  */
 static enum khn_fault_outcome khn_fault_install(struct khn_nfault *nf,
 						struct kvm_memory_slot *slot)
@@ -813,23 +871,38 @@ static enum khn_fault_outcome khn_fault_install(struct khn_nfault *nf,
 	struct kvm *kvm = vcpu->kvm;
 	struct khn_l2 *l2 = nf->l2;
 	struct khn_vm *vm = l2->vm;
-	u64 l1_ra = nf->xl.l1_ra, l0_pte, pa, attrs, l1_base, l2_ra;
-	unsigned int l0_shift, shift;
+	u64 l1_ra = nf->xl.l1_ra;
+	struct khn_leaf lf = {};
 	unsigned long mmu_seq;
-	bool reserved = false;
-	size_t before;
+	bool present, reserved;
 	int err;
 
+	if (khn_tables_topup(l2))
+		return KHN_FAULT_NOMEM;
 	mmu_seq = kvm->mmu_invalidate_seq;
 	/* the sequence before L0's PTE: pairs with the MMU notifier */
 	smp_rmb();
-	err = khn_l0_pte(vcpu, vm, slot, l1_ra, nf->writing, &l0_pte,
-			 &l0_shift);
-	if (err)
-		return err == -ENOMEM ? KHN_FAULT_NOMEM : KHN_FAULT_RETRY;
 
-	shift = khn_shadow_fit_shift(&l2->sh, min(nf->xl.shift, l0_shift));
-	if (!shift) {
+	spin_lock(&kvm->mmu_lock);
+	present = !mmu_invalidate_retry(kvm, mmu_seq) &&
+		  khn_l0_pte_present(vm, l1_ra, nf->writing, &lf.l0_pte,
+				     &lf.l0_shift);
+	if (present && khn_leaf_fit(nf, &lf) &&
+	    khn_nrmap_add_ready(&vm->nrmap, lf.l1_base, l2->sh.lpid)) {
+		err = khn_leaf_map(nf, &lf);
+		spin_unlock(&kvm->mmu_lock);
+		goto out;
+	}
+	spin_unlock(&kvm->mmu_lock);
+
+	if (!present) {
+		err = khn_l0_pte_fault(vcpu, slot, l1_ra, nf->writing,
+				       &lf.l0_pte, &lf.l0_shift);
+		if (err)
+			return err == -ENOMEM ? KHN_FAULT_NOMEM :
+						KHN_FAULT_RETRY;
+	}
+	if (!khn_leaf_fit(nf, &lf)) {
 		/* An L1 leaf smaller than the shadow's smallest page. */
 		if (nf->ahead)
 			return KHN_FAULT_REFLECTED;
@@ -839,50 +912,31 @@ static enum khn_fault_outcome khn_fault_install(struct khn_nfault *nf,
 		khn_reflect(vcpu, &nf->f, nf->ifetch);
 		return KHN_FAULT_REFLECTED;
 	}
-	pa = (l0_pte & PTE_RPN_MASK & ~((1ULL << l0_shift) - 1)) |
-	     (l1_ra & ((1ULL << l0_shift) - 1) & ~((1ULL << shift) - 1));
-	l1_base = l1_ra & ~((1ULL << shift) - 1);
-	l2_ra = nf->l2_ra & ~((1ULL << shift) - 1);
-	if (khn_tables_topup(l2))
-		return KHN_FAULT_NOMEM;
-	/*
-	 * The rmap slot is set aside only when the add would need memory:
-	 * most pages' slots lie in an xarray node already there.  Slots are
-	 * released only under kvm->mmu_lock, so a node found there stays
-	 * until the add: it allocates nothing.
-	 */
+	/* a PTE present under the lock was enough: the slot was not */
+	reserved = present;
 again:
-	if (reserved && khn_nrmap_topup(l2, l1_base))
+	if (reserved && khn_nrmap_topup(l2, lf.l1_base))
 		return KHN_FAULT_NOMEM;
 	spin_lock(&kvm->mmu_lock);
 	if (mmu_invalidate_retry(kvm, mmu_seq) ||
-	    !khn_l0_pte_still(kvm, l1_ra, l0_pte, l0_shift, nf->writing,
-			      &l0_pte)) {
+	    !khn_l0_pte_still(kvm, l1_ra, lf.l0_pte, lf.l0_shift, nf->writing,
+			      &lf.l0_pte)) {
 		if (reserved)
-			khn_nrmap_release(&vm->nrmap, l1_base);
+			khn_nrmap_release(&vm->nrmap, lf.l1_base);
 		spin_unlock(&kvm->mmu_lock);
 		return KHN_FAULT_RETRY;
 	}
 	if (!reserved &&
-	    !khn_nrmap_add_ready(&vm->nrmap, l1_base, l2->sh.lpid)) {
+	    !khn_nrmap_add_ready(&vm->nrmap, lf.l1_base, l2->sh.lpid)) {
 		spin_unlock(&kvm->mmu_lock);
 		reserved = true;
 		goto again;
 	}
-	/*
-	 * R/C from L0's PTE as it is now, under the lock a dirty-log harvest
-	 * takes to clear C: C read before it would map the page writable
-	 * and changed in the shadow, and the L2's stores would go unlogged.
-	 */
-	attrs = khn_combine_attrs(nf->xl.pte, l0_pte, nf->access);
-	before = vm->nrmap.bytes;
-	/* nothing allocated under the lock: only what was set aside */
-	err = khn_rmap_map(&vm->nrmap, &l2->sh, l2_ra, pa, shift, attrs,
-			   l1_base, 0);
-	khn_nrmap_account(vm, before);
+	err = khn_leaf_map(nf, &lf);
 	if (reserved)
-		khn_nrmap_release(&vm->nrmap, l1_base);
+		khn_nrmap_release(&vm->nrmap, lf.l1_base);
 	spin_unlock(&kvm->mmu_lock);
+out:
 	/*
 	 * -ENOMEM: the page gained rmap entries between the top-up and the
 	 * lock and needs a bigger container than the one set aside.  The
@@ -891,7 +945,7 @@ again:
 	 */
 	if (err)
 		return KHN_FAULT_RETRY;
-	nf->shift = shift;
+	nf->shift = lf.shift;
 	return KHN_FAULT_RESOLVED;
 }
 

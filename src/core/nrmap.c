@@ -202,6 +202,27 @@ void khn_nrmap_release(struct khn_nrmap *rm, u64 l1_ra)
 }
 EXPORT_SYMBOL_IF_KUNIT(khn_nrmap_release);
 
+/* khn_nrmap_spare_need() of a slot that holds @entry (NULL: none) */
+static unsigned int slot_need(const struct khn_nrmap *rm, const void *entry,
+			      u32 lpid)
+{
+	const struct nrmap_ent e = { .lpid = lpid };
+	const struct nrmap_node *node;
+	unsigned int need;
+
+	if (!entry) {
+		need = ent_fits_value(&e) ? 0 : 1;
+	} else if (xa_is_value(entry)) {
+		need = 2;
+	} else {
+		node = entry;
+		need = node->nr < node->cap ? 0 : node->nr + 1;
+	}
+	if (need && rm->spare && rm->spare->cap >= need)
+		need = 0;
+	return need;
+}
+
 /**
  * khn_nrmap_spare_need() - what the next add to an L1 page needs
  * @rm:		the map; the caller's lock held
@@ -214,25 +235,9 @@ EXPORT_SYMBOL_IF_KUNIT(khn_nrmap_release);
  */
 unsigned int khn_nrmap_spare_need(struct khn_nrmap *rm, u64 l1_ra, u32 lpid)
 {
-	const struct nrmap_ent e = { .lpid = lpid };
-	const struct nrmap_node *node;
-	unsigned int need;
-	void *entry;
-
 	if (l1_ra >= NR_RA_END)
 		return 0;
-	entry = xa_load(&rm->xa, l1_ra >> KHN_SHIFT_4K);
-	if (!entry) {
-		need = ent_fits_value(&e) ? 0 : 1;
-	} else if (xa_is_value(entry)) {
-		need = 2;
-	} else {
-		node = entry;
-		need = node->nr < node->cap ? 0 : node->nr + 1;
-	}
-	if (need && rm->spare && rm->spare->cap >= need)
-		need = 0;
-	return need;
+	return slot_need(rm, xa_load(&rm->xa, l1_ra >> KHN_SHIFT_4K), lpid);
 }
 EXPORT_SYMBOL_IF_KUNIT(khn_nrmap_spare_need);
 
@@ -254,15 +259,18 @@ EXPORT_SYMBOL_IF_KUNIT(khn_nrmap_spare_need);
 bool khn_nrmap_add_ready(struct khn_nrmap *rm, u64 l1_ra, u32 lpid)
 {
 	XA_STATE(xas, &rm->xa, l1_ra >> KHN_SHIFT_4K);
-	bool ready;
+	void *entry;
+	bool slot;
 
-	if (l1_ra >= NR_RA_END || khn_nrmap_spare_need(rm, l1_ra, lpid))
+	if (l1_ra >= NR_RA_END)
 		return false;
+	/* one descent: the slot's node, and what the slot holds */
 	rcu_read_lock();
-	ready = xas_load(&xas) ||
-		(!xas_invalid(&xas) && xas.xa_node && !xas.xa_node->shift);
+	entry = xas_load(&xas);
+	slot = entry ||
+	       (!xas_invalid(&xas) && xas.xa_node && !xas.xa_node->shift);
 	rcu_read_unlock();
-	return ready;
+	return slot && !slot_need(rm, xa_is_zero(entry) ? NULL : entry, lpid);
 }
 EXPORT_SYMBOL_IF_KUNIT(khn_nrmap_add_ready);
 
@@ -376,6 +384,7 @@ int khn_nrmap_add(struct khn_nrmap *rm, u64 l1_ra, u32 lpid, u64 l2_ra,
 {
 	struct nrmap_ent e = { .l2_ra = l2_ra, .lpid = lpid, .shift = shift };
 	unsigned long index = l1_ra >> KHN_SHIFT_4K;
+	XA_STATE(xas, &rm->xa, index);
 	struct nrmap_node *node, *old;
 	struct nrmap_ent two[2];
 	void *entry, *prev;
@@ -385,7 +394,20 @@ int khn_nrmap_add(struct khn_nrmap *rm, u64 l1_ra, u32 lpid, u64 l2_ra,
 	    l1_ra >= NR_RA_END || l2_ra >= NR_RA_END)
 		return -EINVAL;
 
-	entry = xa_load(&rm->xa, index);
+	/* The usual add, a value into an empty slot: one descent. */
+	xas_lock(&xas);
+	entry = xas_load(&xas);
+	if (xa_is_zero(entry))
+		entry = NULL;
+	if (!entry && ent_fits_value(&e)) {
+		xas_store(&xas, ent_to_value(&e));
+		if (!xas_error(&xas)) {
+			xas_unlock(&xas);
+			rm->nr_entries++;
+			return 0;
+		}
+	}
+	xas_unlock(&xas);
 	if (!entry) {
 		if (ent_fits_value(&e)) {
 			node = NULL;

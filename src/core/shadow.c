@@ -551,6 +551,40 @@ static int map_visit(const struct sh_walker *w, const struct sh_visit *v)
 	return map_new_table(m->sh, v);
 }
 
+/*
+ * The map most faults make: every directory down to the leaf's level is
+ * there and the entry there is not valid (or is this very leaf).  One
+ * descent, no visitor.  False leaves the map to the walker: a directory
+ * to make, a leaf to break, a table to collapse.
+ */
+static bool map_direct(struct khn_shadow *sh, u64 addr, unsigned int level,
+		       u64 pte, u64 origin)
+{
+	const struct sh_geom *g = sh_geom(sh);
+	__be64 *table = sh->root, *ptep;
+	unsigned int l = 0;
+	u64 old;
+	u64 *org;
+
+	for (;;) {
+		ptep = &table[(addr >> g->shift[l]) & (BIT_ULL(g->bits[l]) - 1)];
+		old = pte_load(ptep);
+		if (l == level)
+			break;
+		if (!pte_is_table(old, l))
+			return false;
+		table = pte_follow(sh, old);
+		l++;
+	}
+	org = origin_of(sh, ptep, l);
+	if (pte_valid(old))
+		return old == pte && *org == origin;
+	*org = origin;
+	pte_store(ptep, pte);
+	sh->nr_leaves++;
+	return true;
+}
+
 /* Level of a leaf of 1 << @shift bytes, or -1 if the geometry has none. */
 static int leaf_level(const struct khn_shadow *sh, unsigned int shift)
 {
@@ -727,6 +761,8 @@ int khn_shadow_map(struct khn_shadow *sh, u64 addr, u64 pa,
 	    (attrs & ~KHN_SHADOW_ATTRS))
 		return -EINVAL;
 	m.level = level;
+	if (map_direct(sh, addr, level, m.pte, origin))
+		return 0;
 	return walk_range(sh, addr, addr + BIT_ULL(shift),
 			  WALK_LEAF | WALK_TABLE_PRE, map_visit, &m);
 }
