@@ -182,14 +182,17 @@ static int khn_write_l1(struct khn_vm *vm, u64 ra, const void *buf,
 	return err;
 }
 
-/* Fetch and decode both images; an H_* status.  Own frame: big buffers. */
-static noinline_for_stack long
-khn_fetch_l2(struct khn_vm *vm, u64 hv_ptr, u64 regs_ptr, bool swap,
-	     struct khn_gstate *gs, struct khn_pt_regs *regs)
+/*
+ * Fetch both images straight into @gs and @regs and decode them there;
+ * an H_* status.  Both are read before the version is judged, as the
+ * in-tree L0 does: an unreadable pt_regs image is H_PARAMETER even with
+ * a version that would be H_P2.
+ */
+static long khn_fetch_l2(struct khn_vm *vm, u64 hv_ptr, u64 regs_ptr,
+			 bool swap, struct khn_gstate *gs,
+			 struct khn_pt_regs *regs)
 {
-	u8 buf[KHN_HV_GUEST_STATE_V2_SIZE];
-	u8 rbuf[KHN_PT_REGS_SIZE];
-	unsigned int size;
+	unsigned int size = sizeof(gs->hv);
 	u64 version;
 	long rc;
 
@@ -198,38 +201,38 @@ khn_fetch_l2(struct khn_vm *vm, u64 hv_ptr, u64 regs_ptr, bool swap,
 	 * image in L1's last bytes makes it fail; then the version says how
 	 * much to read.
 	 */
-	size = sizeof(buf);
-	if (khn_read_l1(vm, hv_ptr, buf, size)) {
+	if (khn_read_l1(vm, hv_ptr, &gs->hv, size)) {
 		if (khn_read_l1(vm, hv_ptr, &version, sizeof(version)))
 			return H_PARAMETER;
 		if (swap)
 			version = swab64(version);
 		size = khn_hv_guest_state_size((u32)version);
-		if (!size || size > sizeof(buf) ||
-		    khn_read_l1(vm, hv_ptr, buf, size))
+		if (!size || size > sizeof(gs->hv) ||
+		    khn_read_l1(vm, hv_ptr, &gs->hv, size))
 			return H_PARAMETER;
 	}
-	rc = khn_gstate_decode(buf, size, swap, gs);
+	if (khn_read_l1(vm, regs_ptr, regs, sizeof(*regs)))
+		return H_PARAMETER;
+	rc = khn_gstate_decode(&gs->hv, size, swap, gs);
 	if (rc != H_SUCCESS)
 		return rc;
-	if (khn_read_l1(vm, regs_ptr, rbuf, sizeof(rbuf)))
-		return H_PARAMETER;
-	return khn_pt_regs_decode(rbuf, sizeof(rbuf), swap, regs);
+	return khn_pt_regs_decode(regs, sizeof(*regs), swap, regs);
 }
 
-static noinline_for_stack long
-khn_store_l2(struct khn_vm *vm, u64 hv_ptr, u64 regs_ptr,
-	     const struct khn_gstate *gs, const struct khn_pt_regs *regs)
+/*
+ * Write both images back, each turned into L1's image in place: @gs and
+ * @regs are L1's bytes afterwards, no longer for use.
+ */
+static long khn_store_l2(struct khn_vm *vm, u64 hv_ptr, u64 regs_ptr,
+			 struct khn_gstate *gs, struct khn_pt_regs *regs)
 {
-	u8 buf[KHN_HV_GUEST_STATE_V2_SIZE];
-	u8 rbuf[KHN_PT_REGS_SIZE];
-	unsigned int size = khn_hv_guest_state_size(gs->version);
+	int size = khn_gstate_encode(gs, &gs->hv, sizeof(gs->hv));
 
-	if (!size || khn_gstate_encode(gs, buf, size) < 0 ||
-	    khn_pt_regs_encode(regs, gs->l1_swapped, rbuf, sizeof(rbuf)) < 0)
+	if (size < 0 ||
+	    khn_pt_regs_encode(regs, gs->l1_swapped, regs, sizeof(*regs)) < 0)
 		return H_PARAMETER;
-	if (khn_write_l1(vm, hv_ptr, buf, size) ||
-	    khn_write_l1(vm, regs_ptr, rbuf, sizeof(rbuf)))
+	if (khn_write_l1(vm, hv_ptr, &gs->hv, size) ||
+	    khn_write_l1(vm, regs_ptr, regs, sizeof(*regs)))
 		return H_AUTHORITY;
 	return H_SUCCESS;
 }

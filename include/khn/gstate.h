@@ -3,7 +3,9 @@
  * Reading and writing the H_ENTER_NESTED images (struct hv_guest_state and
  * the pt_regs image, uapi/khn/hv_guest_state.h) for an L1 of either byte
  * order.  Arch-neutral: the callers copy L1 memory into a buffer (or out
- * of one) and pass whether L1 runs in the other byte order than L0; the
+ * of one), which may be the structure itself, converted in place (for an
+ * L1 of L0's byte order, nothing moves), and pass whether L1 runs in the
+ * other byte order than L0; the
  * code here only checks, byte-swaps and places fields, so every error
  * path is tested on UML.
  *

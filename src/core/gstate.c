@@ -27,7 +27,8 @@ static u32 khn_maybe_swab32(u32 v, bool swap)
 /*
  * Copy @nwords 64-bit words from @src to @dst, swapping each when asked.
  * Both sides may be unaligned: @buf is wherever the caller staged L1
- * memory, and the words are never read or written past @nwords.
+ * memory, and the words are never read or written past @nwords.  @dst
+ * may be @src (converted in place); the two never partly overlap.
  */
 static void khn_copy_words(void *dst, const void *src, size_t nwords,
 			   bool swap)
@@ -36,7 +37,8 @@ static void khn_copy_words(void *dst, const void *src, size_t nwords,
 
 	/* an L1 of L0's byte order: the image is the struct, as is */
 	if (!swap) {
-		memcpy(dst, src, nwords * sizeof(u64));
+		if (dst != src)
+			memcpy(dst, src, nwords * sizeof(u64));
 		return;
 	}
 	for (i = 0; i < nwords; i++) {
@@ -58,7 +60,8 @@ static void khn_copy_gstate(void *dst, const void *src, unsigned int size,
 	u8 *d = dst;
 
 	if (!swap) {
-		memcpy(dst, src, size);
+		if (dst != src)
+			memcpy(dst, src, size);
 		return;
 	}
 	put_unaligned(khn_maybe_swab64(get_unaligned((const u64 *)s), swap),
@@ -95,10 +98,13 @@ EXPORT_SYMBOL_IF_KUNIT(khn_hv_guest_state_size);
 
 /**
  * khn_gstate_decode() - check and convert the hv_guest_state L1 passed
- * @buf:	L1's image, as copied from its memory
+ * @buf:	L1's image, as copied from its memory; may be @gs->hv itself,
+ *		which is then converted in place (no copy for an L1 of L0's
+ *		byte order)
  * @len:	bytes of @buf that L1 memory supplied
  * @l1_swapped:	L1 runs in the other byte order (khn_l1_needs_byteswap())
- * @gs:		filled on success; zeroed on every return
+ * @gs:		filled on success (the fields past the version's size are
+ *		zero); zeroed on failure
  *
  * Only the bytes of the version L1 names are read: a version 1 image is
  * 232 bytes and may sit at the very end of L1 memory.
@@ -113,10 +119,11 @@ int khn_gstate_decode(const void *buf, size_t len, bool l1_swapped,
 {
 	unsigned int size;
 	u64 version;
+	int rc;
 
-	memset(gs, 0, sizeof(*gs));
+	rc = KHN_H_PARAMETER;
 	if (len < sizeof(version))
-		return KHN_H_PARAMETER;
+		goto bad;
 	version = khn_maybe_swab64(get_unaligned((const u64 *)buf), l1_swapped);
 
 	/*
@@ -126,21 +133,27 @@ int khn_gstate_decode(const void *buf, size_t len, bool l1_swapped,
 	 */
 	size = khn_hv_guest_state_size((u32)version);
 	if (!size || len < size)
-		return KHN_H_PARAMETER;
+		goto bad;
+	rc = KHN_H_P2;
 	if (version > KHN_HV_GUEST_STATE_VERSION)
-		return KHN_H_P2;
+		goto bad;
 
 	khn_copy_gstate(&gs->hv, buf, size, l1_swapped);
+	memset((u8 *)&gs->hv + size, 0, sizeof(gs->hv) - size);
 	gs->version = version;
 	gs->l1_swapped = l1_swapped;
 	return KHN_H_SUCCESS;
+bad:
+	memset(gs, 0, sizeof(*gs));
+	return rc;
 }
 EXPORT_SYMBOL_IF_KUNIT(khn_gstate_decode);
 
 /**
  * khn_gstate_encode() - write the state back for L1 on exit
  * @gs:		state from khn_gstate_decode(), updated by the exit path
- * @buf:	where to build L1's image
+ * @buf:	where to build L1's image; may be @gs->hv itself, which then
+ *		becomes the image (in L1's byte order: no longer @gs's)
  * @len:	room in @buf
  *
  * Writes the version field and every field of @gs->version, in L1's byte
@@ -165,7 +178,7 @@ EXPORT_SYMBOL_IF_KUNIT(khn_gstate_encode);
 
 /**
  * khn_pt_regs_decode() - convert the L2 register image L1 passed
- * @buf:	L1's image, as copied from its memory
+ * @buf:	L1's image, as copied from its memory; may be @regs itself
  * @len:	bytes of @buf that L1 memory supplied
  * @l1_swapped:	L1 runs in the other byte order
  * @regs:	filled on success; zeroed when @len is short
@@ -189,7 +202,8 @@ EXPORT_SYMBOL_IF_KUNIT(khn_pt_regs_decode);
  * khn_pt_regs_encode() - write the L2 register image back for L1
  * @regs:	native-endian registers
  * @l1_swapped:	L1 runs in the other byte order
- * @buf:	where to build L1's image
+ * @buf:	where to build L1's image; may be @regs itself, which then
+ *		becomes the image
  * @len:	room in @buf
  *
  * Return: %KHN_PT_REGS_SIZE, the bytes written, or -EINVAL when @len is

@@ -243,6 +243,62 @@ static void encode_writes_each_field_in_l1_order(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, out[i], GUARD_BYTE, "byte %u", i);
 }
 
+/*
+ * As H_ENTER_NESTED does it: L1's bytes read straight into the state,
+ * decoded there, changed, encoded there.  The tail past a version 1
+ * image reads zero after the decode, whatever the read left there, and
+ * the encode turns the state into exactly L1's image.
+ */
+static void decode_and_encode_in_place(struct kunit *test)
+{
+	const struct l1_case *c = test->param_value;
+	unsigned int size = version_size(c->version);
+	bool swap = swapped_for(c->l1_le);
+	u8 *in = build_image(test, c);
+	struct khn_pt_regs *regs;
+	struct khn_gstate *gs;
+	u8 rin[KHN_PT_REGS_SIZE];
+	unsigned int i;
+
+	gs = kunit_kmalloc(test, sizeof(*gs), GFP_KERNEL);
+	regs = kunit_kmalloc(test, sizeof(*regs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, gs);
+	KUNIT_ASSERT_NOT_NULL(test, regs);
+	memset(gs, 0x5a, sizeof(*gs));
+	memcpy(&gs->hv, in, size);
+	KUNIT_ASSERT_EQ(test, khn_gstate_decode(&gs->hv, size, swap, gs),
+			KHN_H_SUCCESS);
+	KUNIT_EXPECT_EQ(test, gs->version, c->version);
+	for (i = 1; i < ARRAY_SIZE(gs_fields); i++) {
+		const struct gs_field *f = &gs_fields[i];
+		u64 want = f->version > c->version ? 0 : field_value(i, f->width);
+
+		KUNIT_EXPECT_EQ_MSG(test, get_native(&gs->hv, f), want, "%s",
+				    f->name);
+	}
+	gs->hv.hdar = 0xfeedbeef00000000ull;
+	KUNIT_ASSERT_EQ(test, khn_gstate_encode(gs, &gs->hv, sizeof(gs->hv)),
+			(int)size);
+	KUNIT_EXPECT_EQ(test, get_l1(&gs->hv, 8, c->l1_le), (u64)c->version);
+	KUNIT_EXPECT_EQ(test, get_l1((u8 *)&gs->hv + 128, 8, c->l1_le),
+			0xfeedbeef00000000ull);
+	put_l1(in + 128, 0xfeedbeef00000000ull, 8, c->l1_le);
+	KUNIT_EXPECT_MEMEQ(test, &gs->hv, in, size);
+
+	for (i = 0; i < KHN_PT_REGS_WORDS; i++)
+		put_l1(rin + 8 * i, 0xc0de000000000000ull | i, 8, c->l1_le);
+	memcpy(regs, rin, sizeof(rin));
+	KUNIT_ASSERT_EQ(test, khn_pt_regs_decode(regs, sizeof(*regs), swap,
+						 regs), KHN_H_SUCCESS);
+	KUNIT_EXPECT_EQ(test, regs->gpr[3], 0xc0de000000000003ull);
+	KUNIT_EXPECT_EQ(test, regs->msr, 0xc0de000000000000ull |
+			(offsetof(struct khn_pt_regs, msr) / 8));
+	KUNIT_ASSERT_EQ(test, khn_pt_regs_encode(regs, swap, regs,
+						 sizeof(*regs)),
+			KHN_PT_REGS_SIZE);
+	KUNIT_EXPECT_MEMEQ(test, regs, rin, sizeof(rin));
+}
+
 /* A version or length L1 should not have passed, and what it is told. */
 struct bad_case {
 	const char *desc;
@@ -424,6 +480,7 @@ static struct kunit_case gstate_test_cases[] = {
 			 l1_gen_params),
 	KUNIT_CASE_PARAM(round_trip_gives_back_the_same_bytes, l1_gen_params),
 	KUNIT_CASE_PARAM(encode_writes_each_field_in_l1_order, l1_gen_params),
+	KUNIT_CASE_PARAM(decode_and_encode_in_place, l1_gen_params),
 	KUNIT_CASE_PARAM(decode_refuses_with_the_in_tree_error,
 			 bad_gen_params),
 	KUNIT_CASE(encode_refuses_unknown_version_and_short_buffer),
