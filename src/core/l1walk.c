@@ -172,6 +172,7 @@ struct khn_walk {
 	unsigned int level;	/* 0 = root */
 	u64 entry;		/* entry read at @level (CPU order), or 0 */
 	u64 entry_ra;		/* its L1-real address */
+	const struct khn_pwc_entry *from;	/* cached table it began in */
 };
 
 static void khn_walk_start(struct khn_walk *w, const struct khn_l1_mem *l1,
@@ -296,6 +297,7 @@ static void khn_pwc_lookup(struct khn_pwc *pwc, struct khn_walk *w)
 	if (!best)
 		return;
 	pwc->hits++;
+	w->from = best;
 	w->table = best->table;
 	w->nls = best->nls;
 	w->span = best->span;
@@ -315,6 +317,9 @@ static void khn_pwc_fill(struct khn_pwc *pwc, const struct khn_walk *w,
 
 	if (!w->level || err == KHN_WALK_READ_FAULT ||
 	    err == KHN_WALK_BAD_PATE || err == KHN_WALK_BEYOND_RTS)
+		return;
+	/* ended in the table the cache gave: nothing new (the usual walk) */
+	if (w->from && w->from->level == w->level)
 		return;
 	prefix = w->addr >> (w->span + w->nls);
 	for (i = 0; i < pwc->nr; i++)
