@@ -190,6 +190,9 @@ struct khn_pwc_entry {
  *		valid and well formed when read
  * @nr:		entries of @e in use
  * @next:	the entry the next fill replaces once all are in use
+ * @last:	the entry the last walk started from or ended in: tried first
+ * @deepest:	the deepest level of the entries in use: an entry there
+ *		that matches cannot be bettered, and ends the lookup
  * @hits:	walks that started below the root
  *
  * Hardware caches the directory levels of a walk the same way, and L1
@@ -204,6 +207,8 @@ struct khn_pwc {
 	struct khn_pwc_entry e[KHN_PWC_ENTRIES];
 	unsigned int nr;
 	unsigned int next;
+	unsigned int last;
+	unsigned int deepest;
 	unsigned long hits;
 };
 

@@ -16,6 +16,7 @@
 #include <linux/build_bug.h>
 #include <linux/errno.h>
 #include <linux/export.h>
+#include <linux/minmax.h>
 #include <linux/string.h>
 #include <asm/byteorder.h>
 #include <kunit/visibility.h>
@@ -278,24 +279,42 @@ void khn_pwc_flush(struct khn_pwc *pwc)
 {
 	pwc->nr = 0;
 	pwc->next = 0;
+	pwc->last = 0;
+	pwc->deepest = 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(khn_pwc_flush);
 
-/* Start @w at the deepest cached table on its address's path, if any. */
+static bool khn_pwc_covers(const struct khn_pwc_entry *c, u64 addr)
+{
+	return addr >> (c->span + c->nls) == c->prefix;
+}
+
+/*
+ * Start @w at the deepest cached table on its address's path, if any.
+ * Walks come in runs over one table: the last one is tried first, and
+ * is taken at once when nothing cached lies deeper.
+ */
 static void khn_pwc_lookup(struct khn_pwc *pwc, struct khn_walk *w)
 {
 	const struct khn_pwc_entry *best = NULL, *c;
 	unsigned int i;
 
-	for (i = 0; i < pwc->nr; i++) {
-		c = &pwc->e[i];
-		if (w->addr >> (c->span + c->nls) != c->prefix)
-			continue;
-		if (!best || c->level > best->level)
-			best = c;
-	}
-	if (!best)
+	if (!pwc->nr)
 		return;
+	c = &pwc->e[pwc->last];
+	if (c->level == pwc->deepest && khn_pwc_covers(c, w->addr)) {
+		best = c;
+	} else {
+		for (i = 0; i < pwc->nr; i++) {
+			c = &pwc->e[i];
+			if (khn_pwc_covers(c, w->addr) &&
+			    (!best || c->level > best->level))
+				best = c;
+		}
+		if (!best)
+			return;
+		pwc->last = best - pwc->e;
+	}
 	pwc->hits++;
 	w->from = best;
 	w->table = best->table;
@@ -322,10 +341,13 @@ static void khn_pwc_fill(struct khn_pwc *pwc, const struct khn_walk *w,
 	if (w->from && w->from->level == w->level)
 		return;
 	prefix = w->addr >> (w->span + w->nls);
-	for (i = 0; i < pwc->nr; i++)
+	for (i = 0; i < pwc->nr; i++) {
 		if (pwc->e[i].level == w->level && pwc->e[i].prefix == prefix &&
-		    pwc->e[i].table == w->table)
+		    pwc->e[i].table == w->table) {
+			pwc->last = i;
 			return;
+		}
+	}
 	if (pwc->nr < KHN_PWC_ENTRIES) {
 		c = &pwc->e[pwc->nr++];
 	} else {
@@ -339,6 +361,12 @@ static void khn_pwc_fill(struct khn_pwc *pwc, const struct khn_walk *w,
 		.span = w->span,
 		.level = w->level,
 	};
+	pwc->last = c - pwc->e;
+	/* a replaced entry may have been the deepest */
+	pwc->deepest = 0;
+	for (i = 0; i < pwc->nr; i++)
+		pwc->deepest = max_t(unsigned int, pwc->deepest,
+				     pwc->e[i].level);
 }
 
 /*
