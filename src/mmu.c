@@ -891,6 +891,8 @@ static enum khn_fault_outcome khn_fault_install(struct khn_nfault *nf,
 	    khn_nrmap_add_ready(&vm->nrmap, lf.l1_base, l2->sh.lpid)) {
 		err = khn_leaf_map(nf, &lf);
 		spin_unlock(&kvm->mmu_lock);
+		if (!err)
+			khn_stat_inc(&vm->stats, KHN_STAT_FAULT_ONE_HOLD);
 		goto out;
 	}
 	spin_unlock(&kvm->mmu_lock);

@@ -45,6 +45,7 @@ static const char * const khn_stat_names[] = {
 	[KHN_STAT_FAULT_RETRY]		= "fault_retry",
 	[KHN_STAT_FAULT_MMIO]		= "fault_mmio",
 	[KHN_STAT_FAULT_NOMEM]		= "fault_nomem",
+	[KHN_STAT_FAULT_ONE_HOLD]	= "fault_one_hold",
 	[KHN_STAT_AHEAD_MAPPED]		= "ahead_mapped",
 	[KHN_STAT_AHEAD_MISSED]		= "ahead_missed",
 	[KHN_STAT_WALK_CACHED]		= "walk_cached",

@@ -31,6 +31,7 @@ enum khn_stat {
 	KHN_STAT_FAULT_RETRY,		/* raced or transient: L2 retries */
 	KHN_STAT_FAULT_MMIO,		/* L2 access to L1 MMIO emulated by L0 */
 	KHN_STAT_FAULT_NOMEM,		/* no memory for the shadow: H_NO_MEM */
+	KHN_STAT_FAULT_ONE_HOLD,	/* ... installed under one mmu_lock hold */
 	KHN_STAT_AHEAD_MAPPED,		/* L1-bound fault mapped at re-entry */
 	KHN_STAT_AHEAD_MISSED,		/* ... L1 had not mapped it */
 	KHN_STAT_WALK_CACHED,		/* L1 walks begun below the root */
