@@ -325,28 +325,6 @@ static int khn_mmio_load_take(struct kvm_vcpu *vcpu, u64 *val)
 	return cookie & KHN_MMIO_COOKIE_REG;
 }
 
-/*
- * kvm-hv enters no L2 for an L1 vCPU with an interrupt pending: its run
- * returns at once with trap 0, and L1 takes the interrupt before it
- * enters again.  This is kvm-hv's own test, on the same fields
- * (kvmhv_run_single_vcpu(): pending exceptions, or a XIVE interrupt
- * pending for the vCPU); a vCPU it finds clear may still be stopped by
- * the run, which tests again.
- */
-static bool khn_l1_irq_pending(struct kvm_vcpu *vcpu)
-{
-	if (vcpu->arch.pending_exceptions)
-		return true;
-#ifdef CONFIG_KVM_XICS
-	if (xics_on_xive() &&
-	    (vcpu->arch.irq_pending ||
-	     vcpu->arch.xive_saved_state.pipr <
-	     vcpu->arch.xive_saved_state.cppr))
-		return true;
-#endif
-	return false;
-}
-
 /**
  * khn_h_enter_nested() - H_ENTER_NESTED: run an L2 vCPU for L1
  * @vm:	the caller's VM (glue.c looked it up)
@@ -446,21 +424,6 @@ long khn_h_enter_nested(struct khn_vm *vm, struct kvm_vcpu *vcpu)
 		if (!l2->pate_ok)
 			khn_l2_refresh_pate(l2);
 		mutex_unlock(&l2->lock);
-	}
-	/*
-	 * Checked and found, the call would end before the L2 runs: answer
-	 * as that run would, without the switch, the fault ahead and the
-	 * write-back.  The images in L1 memory are what L1 wrote, which is
-	 * what an L2 that did not run leaves (the MSR as L1 gave it, not
-	 * sanitised: it is sanitised at the entry that runs).  Not for a
-	 * restarted call: its MMIO load goes into the image.  An SMP L1's
-	 * vCPUs send each other many interrupts: at 2 vCPUs two calls in
-	 * three end here.
-	 */
-	if (load_reg < 0 && khn_l1_irq_pending(vcpu)) {
-		khn_l2_put(l2);
-		khn_stat_inc(&vm->stats, KHN_STAT_ENTER_IRQ_PENDING);
-		return 0;
 	}
 	khn_fault_ahead(vcpu, l2, gs.hv.vcpu_token);
 

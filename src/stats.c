@@ -30,7 +30,6 @@ static const char * const khn_stat_names[] = {
 	[KHN_STAT_ENTER]		= "enter",
 	[KHN_STAT_ENTER_REFUSED]	= "enter_refused",
 	[KHN_STAT_ENTER_INTERRUPTED]	= "enter_interrupted",
-	[KHN_STAT_ENTER_IRQ_PENDING]	= "enter_irq_pending",
 	[KHN_STAT_EXIT_HDEC]		= "exit_hdec",
 	[KHN_STAT_EXIT_EXTERNAL]	= "exit_external",
 	[KHN_STAT_EXIT_HDSI]		= "exit_hdsi",

@@ -16,7 +16,6 @@ enum khn_stat {
 	KHN_STAT_ENTER,			/* H_ENTER_NESTED calls */
 	KHN_STAT_ENTER_REFUSED,		/* ... answered with an error */
 	KHN_STAT_ENTER_INTERRUPTED,	/* ... ended by a signal: H_INTERRUPT */
-	KHN_STAT_ENTER_IRQ_PENDING,	/* ... answered 0 before the switch */
 	KHN_STAT_EXIT_HDEC,		/* L2 exits, by cause */
 	KHN_STAT_EXIT_EXTERNAL,
 	KHN_STAT_EXIT_HDSI,
