@@ -153,6 +153,11 @@ static void t_enter_bad(struct vm *vm, u64 nr_cpus)
 	expect_enter_rc(vm, "version 3", &s, KHN_H_PARAMETER);
 	l2_default(&s, (1ULL << 32) | 1, L2_OFF(l2_rw));
 	expect_enter_rc(vm, "version 2^32+1 (known low word, newer than 2)", &s, KHN_H_P2);
+	/* both images are read before the version is judged, as in-tree */
+	gs_store(vm, L1_GS, &s.gs);
+	expect_rc(vm, "version 2^32+1 with pt_regs past the end of L1 memory",
+		  HCALL(vm, KHN_H_ENTER_NESTED, L1_GS, MEM_SIZE + 0x1000),
+		  KHN_H_PARAMETER);
 	group_end();
 
 	group_begin("enter-buffers-outside-l1");
