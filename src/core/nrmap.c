@@ -395,33 +395,25 @@ int khn_nrmap_add(struct khn_nrmap *rm, u64 l1_ra, u32 lpid, u64 l2_ra,
 		return -EINVAL;
 
 	/* The usual add, a value into an empty slot: one descent. */
-	xas_lock(&xas);
-	entry = xas_load(&xas);
-	if (xa_is_zero(entry))
-		entry = NULL;
+	do {
+		xas_lock(&xas);
+		entry = xas_load(&xas);
+		if (xa_is_zero(entry))
+			entry = NULL;
+		if (!entry && ent_fits_value(&e))
+			xas_store(&xas, ent_to_value(&e));
+		xas_unlock(&xas);
+	} while (xas_nomem(&xas, gfp));
 	if (!entry && ent_fits_value(&e)) {
-		xas_store(&xas, ent_to_value(&e));
-		if (!xas_error(&xas)) {
-			xas_unlock(&xas);
-			rm->nr_entries++;
-			return 0;
-		}
-	}
-	xas_unlock(&xas);
-	if (!entry) {
-		if (ent_fits_value(&e)) {
-			node = NULL;
-			entry = ent_to_value(&e);
-		} else {
-			node = node_new(rm, &e, 1, 1, gfp);
-			if (!node)
-				return -ENOMEM;
-			entry = node;
-		}
-		prev = xa_store(&rm->xa, index, entry, gfp);
+		if (xas_error(&xas))
+			return xas_error(&xas);
+	} else if (!entry) {
+		node = node_new(rm, &e, 1, 1, gfp);
+		if (!node)
+			return -ENOMEM;
+		prev = xa_store(&rm->xa, index, node, gfp);
 		if (xa_is_err(prev)) {
-			if (node)
-				node_free(rm, node);
+			node_free(rm, node);
 			return xa_err(prev);
 		}
 	} else if (xa_is_value(entry)) {
